@@ -1,0 +1,23 @@
+"""Where things live, resolved from the repository root (works from notebooks and tests)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    env = os.environ.get("IHBOOK_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in [Path.cwd().resolve(), *Path.cwd().resolve().parents, *here.parents]:
+        if (parent / "data" / "sources.csv").exists() and (parent / "_config.yml").exists():
+            return parent
+    raise FileNotFoundError("找不到本书的根目录（含 data/sources.csv 与 _config.yml）。请在仓库内运行。")
+
+
+ROOT = _find_root()
+DATA = ROOT / "data"
+BOOK = ROOT / "book"
+STATIC = BOOK / "_static"
+CHART_DATA = STATIC / "chartdata"
