@@ -18,7 +18,8 @@ from fontTools.ttLib import TTCollection
 ROOT = Path(__file__).resolve().parents[1]
 TTC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 OUT_OTF = ROOT / "data" / "fonts" / "NotoSansCJKsc-subset.otf"
-OUT_WOFF = ROOT / "book" / "_static" / "fonts" / "NotoSansCJKsc-subset.woff"
+OUT_WOFF = ROOT / "_static" / "fonts" / "NotoSansCJKsc-subset.woff"
+FAMILY = "IHBook Sans CJK"
 TEXT_SUFFIXES = {".md", ".ipynb", ".csv", ".txt", ".json", ".py", ".yml", ".bib"}
 
 
@@ -35,7 +36,9 @@ def gb2312() -> set[str]:
 
 def used_chars() -> set[str]:
     chars: set[str] = set()
-    for folder in ("book", "data", "src"):
+    for folder in ("book", "data", "src", "_static"):
+        if not (ROOT / folder).is_dir():
+            continue
         for p in (ROOT / folder).rglob("*"):
             if p.is_file() and p.suffix in TEXT_SUFFIXES and "raw" not in p.parts:
                 chars |= set(p.read_text(encoding="utf-8", errors="ignore"))
@@ -56,6 +59,18 @@ def main() -> int:
     sub = Subsetter(opts)
     sub.populate(unicodes=codepoints)
     sub.subset(font)
+    # A modified font must not pose as the original (and must not be confused with a system
+    # copy of Noto Sans CJK SC, which would hide missing glyphs): give it its own name.
+    for rec in font["name"].names:
+        if rec.nameID in (1, 16):
+            rec.string = FAMILY
+        elif rec.nameID == 4:
+            rec.string = f"{FAMILY} Regular"
+        elif rec.nameID in (3, 6):
+            rec.string = FAMILY.replace(" ", "") + "-Regular"
+    if "CFF " in font:
+        cff = font["CFF "].cff
+        cff.fontNames = [FAMILY.replace(" ", "") + "-Regular"]
     OUT_OTF.parent.mkdir(parents=True, exist_ok=True)
     OUT_WOFF.parent.mkdir(parents=True, exist_ok=True)
     font.flavor = None

@@ -19,5 +19,5 @@ def _find_root() -> Path:
 ROOT = _find_root()
 DATA = ROOT / "data"
 BOOK = ROOT / "book"
-STATIC = BOOK / "_static"
+STATIC = ROOT / "_static"
 CHART_DATA = STATIC / "chartdata"

@@ -1,0 +1,48 @@
+"""jieba, set up once, quietly, with the book's domain dictionary and stopwords.
+
+jieba prints loading messages to stderr, which fails nbval and strict builds; it also keeps
+its cache in the temp dir. :func:`setup` silences it and loads ``data/lexicon/userdict.txt``
+(terms such as 互联网医院, 分级诊疗, 处方外流 that jieba's general dictionary splits).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from .paths import DATA
+
+USERDICT = DATA / "lexicon" / "userdict.txt"
+STOPWORDS = DATA / "lexicon" / "stopwords.txt"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=None)
+def setup(userdict: bool = True):
+    """A ready jieba tokenizer (its own instance, so with/without dictionary can coexist)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    if userdict and USERDICT.exists() and USERDICT.stat().st_size:
+        tk.load_userdict(str(USERDICT))
+    return tk
+
+
+@lru_cache(maxsize=None)
+def stopwords() -> frozenset[str]:
+    if not STOPWORDS.exists():
+        return frozenset()
+    return frozenset(w.strip() for w in STOPWORDS.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+def cut(text: str, userdict: bool = True) -> list[str]:
+    """Segment ``text`` into words (whitespace dropped)."""
+    return [w for w in setup(userdict).lcut(text) if w.strip()]
+
+
+def content_words(text: str, userdict: bool = True, min_len: int = 2) -> list[str]:
+    """Words worth counting: Chinese, at least ``min_len`` characters, not a stopword."""
+    stop = stopwords()
+    return [w for w in cut(text, userdict) if len(w) >= min_len and CJK.search(w) and w not in stop]

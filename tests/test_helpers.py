@@ -1,0 +1,94 @@
+"""The package helpers every chapter uses: charts, quotes, jieba, widgets."""
+import pandas as pd
+import pytest
+
+from ihbook import charts, ledger, quotes, text, widgets
+from ihbook.paths import CHART_DATA
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    out = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: out.append(obj))
+    return out
+
+
+@pytest.fixture
+def one_claim():
+    return ledger.load_claims().iloc[0].to_dict()
+
+
+def _fig(title="标题", ylabel="人数（亿人）"):
+    fig, ax = charts.figure(title, "年份", ylabel)
+    ax.bar(["a"], [1])
+    return fig
+
+
+def test_publish_renders_caption_source_csv_and_alt(shown, one_claim):
+    data = pd.DataFrame({"label": ["甲"], "value": [one_claim["value"]], "claim_id": [one_claim["claim_id"]]})
+    charts.publish(_fig(), "test-chart", data, caption="说明<b>", alt=None)
+    html = shown[-1]["text/html"]
+    assert "来源：" in html and "下载图表数据（CSV）" in html and 'alt="标题。甲：' in html
+    assert "说明&lt;b&gt;" in html  # captions are escaped
+    csv = pd.read_csv(CHART_DATA / "test-chart.csv")
+    assert csv.loc[0, "quote"] == one_claim["quote"]
+    (CHART_DATA / "test-chart.csv").unlink()
+
+
+@pytest.mark.parametrize("title,ylabel,ids,msg", [
+    ("", "人数（亿人）", None, "标题"),
+    ("标题", "人数", None, "单位"),
+    ("标题", "人数（亿人）", [""], "claim_id"),
+])
+def test_publish_refuses_incomplete_charts(shown, one_claim, title, ylabel, ids, msg):
+    data = pd.DataFrame({"label": ["甲"], "value": [1.0], "claim_id": ids or [one_claim["claim_id"]]})
+    with pytest.raises(charts.ChartError, match=msg):
+        charts.publish(_fig(title, ylabel), "bad-chart", data, caption="c")
+
+
+def test_sources_line_names_publisher_title_year(one_claim):
+    line = charts.sources_line([one_claim["claim_id"]])
+    assert line.startswith("来源：") and "《" in line and one_claim["source_id"][-4:] in line
+
+
+def test_quote_is_verbatim_escaped_and_attributed(shown, one_claim):
+    quotes.quote(one_claim["claim_id"])
+    html = shown[-1]["text/html"]
+    assert "<blockquote" in html and "——" in html and one_claim["claim_id"] in html
+    assert one_claim["quote"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") in html
+
+
+def test_quotes_table_is_verbatim():
+    assert quotes.check_quotes() == []
+
+
+def test_jieba_user_dictionary_keeps_domain_terms_whole():
+    words = text.cut("互联网医院推动分级诊疗与处方外流")
+    assert "互联网医院" in words and "分级诊疗" in words and "处方外流" in words
+    plain = text.cut("互联网医院推动分级诊疗与处方外流", userdict=False)
+    assert "处方外流" not in plain  # the dictionary is what makes the difference
+
+
+def test_widget_model_ids_are_deterministic():
+    def build():
+        widgets.deterministic_ids("test")
+        box = widgets.selector(["甲", "乙"], [widgets.message("一"), widgets.message("二")], "选择")
+        return [c.model_id for c in (box, *box.children, *box.children[1].children)]
+
+    assert build() == build()
+
+
+def test_selector_links_control_to_stack_in_browser():
+    box = widgets.selector(["甲", "乙"], [widgets.message("一"), widgets.message("二")], "选择", default=1)
+    ctl, stack = box.children
+    assert stack.selected_index == 1 and ctl.index == 1
+    ctl.index = 0
+    # jslink does its work in the browser; the kernel-side link exists as a Link widget
+    assert any(type(w).__name__ == "Link" for w in widgets.w.Widget.widgets.values())
+
+
+def test_message_escapes_markup():
+    m = widgets.message("<script>alert(1)</script>")
+    assert "<script>" not in m.value and "&lt;script&gt;" in m.value
