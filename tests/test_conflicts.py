@@ -105,12 +105,14 @@ def test_arithmetic_growth_and_exceeds():
     assert {o["claim_ids"] for o in out} == {"R25-901;R25-902;R25-903", "R25-901;R25-904"}
 
 
-def test_definition_clash_needs_same_family_and_big_gap():
+def test_definition_clash_needs_same_term_and_big_gap():
     df = pd.DataFrame([
         _claim("WS21-901", "woshipm-2021", "market_online_medical", 271.7, "亿元", "2019"),
         _claim("IR20-901", "iresearch-2020", "market_postdx_demand", 2839.6, "亿元", "2019"),
         _claim("IR20-902", "iresearch-2020", "market_postdx_supply", 309.8, "亿元", "2019"),
     ])
+    df["quote"] = "……市场规模……"
+    assert conflicts.definition_conflicts(df.assign(quote="……")) == []  # the words must be the same
     out = conflicts.definition_conflicts(df)
     pairs = {o["claim_ids"] for o in out}
     assert "IR20-901;WS21-901" in pairs

@@ -86,7 +86,7 @@ def test_selector_links_control_to_stack_in_browser():
     assert stack.selected_index == 1 and ctl.index == 1
     ctl.index = 0
     # jslink does its work in the browser; the kernel-side link exists as a Link widget
-    assert any(type(w).__name__ == "Link" for w in widgets.w.Widget.widgets.values())
+    assert any(type(x).__name__ == "Link" for x in widgets._instances().values())
 
 
 def test_message_escapes_markup():

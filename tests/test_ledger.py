@@ -39,7 +39,9 @@ def test_same_measure_lines_up_across_sources(claims):
 def test_period_helpers():
     assert ledger.period_span("2023-06") == pytest.approx((2023 + 5 / 12, 2023.5))
     assert ledger.period_gap("2019", "2019") == 0
-    assert ledger.period_gap("2022", "2024") == pytest.approx(1.0)
+    assert ledger.period_gap("2022", "2024") == pytest.approx(2.0)
+    assert ledger.period_gap("2023-06", "2024") == pytest.approx(1 + 1 / 24)
+    assert ledger.period_length("2024-01/2024-03") == pytest.approx(0.25)
     assert ledger.period_gap("", "2024") == 0
 
 

@@ -4,8 +4,10 @@ Reads the ledger and writes ``data/conflicts.csv`` (``python -m ihbook.conflicts
 in that file is typed by hand; the rules are general and documented here:
 
 * **cross-source / within-source** — two claims on the same metric and entity, of comparable
-  kind (facts with facts, forecasts and targets with each other), whose periods are equal,
-  overlap, are unstated, or lie within ``MAX_GAP`` years. Each claim is read as an interval
+  kind (facts with facts, forecasts and targets with each other), whose periods are unstated
+  or whose middles lie within ``MAX_GAP`` years. Totals over a period (``aggregation`` flow in
+  the metrics table, e.g. funding per year) are only compared when both periods span at least
+  a year or span the same length: a quarter's funding is not a year's. Each claim is read as an interval
   (``约`` ±10 %, ``超过`` open above, ``不足`` open below, a range as stated), widened by 5 % for
   rounding and by the metric's plausible yearly growth (``max_annual_growth`` in
   ``data/keys/metrics.csv``) over the gap. Intervals that still do not meet are a conflict;
@@ -14,9 +16,10 @@ in that file is typed by hand; the rules are general and documented here:
   ratio or sum of other claims, where recomputing from those claims misses the stated value
   (tolerance: 0.5 percentage points or 3 %, 10 % for ``约``); ``exceeds`` claims that are not
   larger. ``magnitude`` is stated ÷ recomputed.
-* **definition** — two claims with the same entity and comparable periods whose metrics share
-  a ``family`` (the same name, e.g. 市场规模) but not a scope, and differ by more than
-  ``DEFINITION_RATIO``: the same words measuring different things.
+* **definition** — two claims with the same entity and comparable periods whose metrics differ
+  but share a ``term`` in the metrics table (the words the sources use, e.g. 市场规模), whose
+  quotes both use that term, and whose values differ by more than ``DEFINITION_RATIO``: the
+  same words measuring different things.
 """
 from __future__ import annotations
 
@@ -64,6 +67,21 @@ def _comparable_kinds(a: str, b: str) -> bool:
     return (a in FACT_KINDS and b in FACT_KINDS) or (a in FUTURE_KINDS and b in FUTURE_KINDS)
 
 
+def _comparable(a: dict, b: dict) -> bool:
+    """Same kind family, same dimension, periods close enough, flows over like periods."""
+    if not _comparable_kinds(a["kind"], b["kind"]):
+        return False
+    if ledger.base_value(a)[0] != ledger.base_value(b)[0]:
+        return False
+    if ledger.period_gap(a["period"], b["period"]) > MAX_GAP:
+        return False
+    if ledger.metrics().loc[a["metric"], "aggregation"] == "flow":
+        la, lb = ledger.period_length(a["period"]), ledger.period_length(b["period"])
+        if la is not None and lb is not None and min(la, lb) < 1 and abs(la - lb) > 1e-9:
+            return False
+    return True
+
+
 def _gap_ratio(a: dict, b: dict, growth: float) -> float | None:
     """How far apart two claims are beyond what rounding and growth explain (None: they agree)."""
     gap = ledger.period_gap(a["period"], b["period"])
@@ -105,11 +123,7 @@ def value_conflicts(df: pd.DataFrame) -> list[dict]:
         recs = group.sort_values("claim_id").to_dict("records")
         growth = _growth(metric)
         for a, b in itertools.combinations(recs, 2):
-            if not _comparable_kinds(a["kind"], b["kind"]):
-                continue
-            if ledger.base_value(a)[0] != ledger.base_value(b)[0]:
-                continue
-            if ledger.period_gap(a["period"], b["period"]) > MAX_GAP:
+            if not _comparable(a, b):
                 continue
             ratio = _gap_ratio(a, b, growth)
             if ratio is None:
@@ -195,18 +209,15 @@ def arithmetic_conflicts(df: pd.DataFrame) -> list[dict]:
 
 def definition_conflicts(df: pd.DataFrame) -> list[dict]:
     m = ledger.metrics()
-    df = df.assign(family=df.metric.map(m["family"]))
+    df = df.assign(term=df.metric.map(m["term"]))
+    df = df[(df.term != "") & df.apply(lambda r: r["term"] in r["quote"], axis=1)] if len(df) else df
     out = []
-    for (family, entity), group in df.groupby(["family", "entity"], sort=True):
+    for (term, entity), group in df.groupby(["term", "entity"], sort=True):
         if group.metric.nunique() < 2:
             continue
         recs = group.sort_values("claim_id").to_dict("records")
         for a, b in itertools.combinations(recs, 2):
-            if a["metric"] == b["metric"] or not _comparable_kinds(a["kind"], b["kind"]):
-                continue
-            if ledger.base_value(a)[0] != ledger.base_value(b)[0]:
-                continue
-            if ledger.period_gap(a["period"], b["period"]) > MAX_GAP:
+            if a["metric"] == b["metric"] or not _comparable(a, b):
                 continue
             va, vb = ledger.base_value(a)[1], ledger.base_value(b)[1]
             if min(va, vb) <= 0:
@@ -214,7 +225,7 @@ def definition_conflicts(df: pd.DataFrame) -> list[dict]:
             ratio = max(va, vb) / min(va, vb)
             if ratio < DEFINITION_RATIO:
                 continue
-            summary = (f"同称“{m.loc[a['metric'], 'family']}”类数字，口径不同：{_who(a)}，指{ledger.label(a['metric'])}；"
+            summary = (f"同称“{term}”，口径不同：{_who(a)}，指{ledger.label(a['metric'])}；"
                        f"{_who(b)}，指{ledger.label(b['metric'])}。相差约 {ratio:.1f} 倍，不能直接比较。")
             out.append(_row("definition", [a["claim_id"], b["claim_id"]], summary, ratio))
     return out

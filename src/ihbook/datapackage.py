@@ -47,7 +47,7 @@ TABLES: dict[str, dict] = {
         "path": "claims.csv", "title": "数字账本", "description": "本书使用的每一个数字，附逐字引文。",
         "primaryKey": ["claim_id"],
         "fields": [
-            _f("claim_id", "编号：来源前缀 + 序号", constraints={"required": True, "unique": True, "pattern": "[A-Z]{2}[0-9]{2}-[0-9]{3}"}),
+            _f("claim_id", "编号：来源前缀 + 序号", constraints={"required": True, "unique": True, "pattern": "[A-Z]{1,3}[0-9]{2}-[0-9]{3}"}),
             _f("source_id", "来源编号", constraints={"required": True}),
             _f("topic", "主题", **_enum(TOPICS)),
             _f("metric", "指标（data/keys/metrics.csv）", constraints={"required": True}),
@@ -87,8 +87,10 @@ TABLES: dict[str, dict] = {
         "fields": [
             _f("metric", "指标键", constraints={"required": True, "unique": True, "pattern": "[a-z0-9_]+"}),
             _f("label", "中文名称", constraints={"required": True}),
-            _f("family", "同名不同口径的指标归为一族", constraints={"required": True}),
+            _f("family", "相关指标归为一族（图表与浏览用）", constraints={"required": True}),
+            _f("term", "来源用来称呼它的词（同词不同口径者检测为口径冲突）"),
             _f("dimension", "量纲", constraints={"required": True}),
+            _f("aggregation", "stock＝时点水平；flow＝期间总量", constraints={"required": True, "enum": ["stock", "flow"]}),
             _f("max_annual_growth", "合理的年增长上限（冲突检测用；空＝不跨期比较）", type="number"),
             _f("description", "说明"),
         ],
@@ -192,7 +194,7 @@ def validate(root: Path = DATA) -> list[DataError]:
 
     pkg = Package(descriptor(), basepath=str(root))
     report = pkg.validate()
-    return _errors_of(report, lambda t: f"data/{t.resource.path}" if t.resource else "data/datapackage.json")
+    return _errors_of(report, lambda t: f"data/{t.place}" if getattr(t, "place", None) else "data/datapackage.json")
 
 
 def validate_file(path: Path, table: str) -> list[DataError]:
@@ -203,6 +205,8 @@ def validate_file(path: Path, table: str) -> list[DataError]:
     schema = {"fields": spec["fields"]}
     if "primaryKey" in spec:
         schema["primaryKey"] = spec["primaryKey"]
-    res = Resource(path=str(path), schema=Schema.from_descriptor(schema), format="csv", encoding="utf-8")
+    path = Path(path).resolve()
+    res = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema),
+                   format="csv", encoding="utf-8")
     report = res.validate()
     return _errors_of(report, lambda t: str(path))

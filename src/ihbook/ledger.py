@@ -36,7 +36,9 @@ QUALIFIERS = {"", "approx", "over", "under", "range"}
 QUALIFIER_LABELS = {"": "", "approx": "约", "over": "超过", "under": "不足", "range": "区间"}
 PERIOD = re.compile(r"^(?:|\d{4}|\d{4}-(?:0[1-9]|1[0-2])|\d{4}-H[12]|\d{4}-Q[1-4]"
                     r"|\d{4}/\d{4}|\d{4}-(?:0[1-9]|1[0-2])/\d{4}-(?:0[1-9]|1[0-2]))$")
-CLAIM_ID = re.compile(r"^[A-Z]{2}\d{2}-\d{3}$")
+CLAIM_ID = re.compile(r"^[A-Z]{1,3}\d{2}-\d{3}$")
+DECREASE = re.compile(r"减少|下降|降低|回落|下跌|缩小|降至|降")
+RANGE_SEP = re.compile(r"[~～—–-]|至|到")
 RELATION = re.compile(r"^(share|growth|cagr|diff|ratio|sum|exceeds):([A-Z0-9,-]+)$")
 
 
@@ -86,11 +88,20 @@ def period_span(period: str) -> tuple[float, float] | None:
 
 
 def period_gap(a: str, b: str) -> float:
-    """Years between two periods: 0 when they overlap or either is unstated."""
+    """Years between the middles of two periods: 0 when either is unstated.
+
+    Consecutive years are 1 apart; 2023-06 and 2024 are 0.96 apart.
+    """
     sa, sb = period_span(a), period_span(b)
     if sa is None or sb is None:
         return 0.0
-    return max(0.0, sa[0] - sb[1], sb[0] - sa[1])
+    return abs((sa[0] + sa[1]) / 2 - (sb[0] + sb[1]) / 2)
+
+
+def period_length(period: str) -> float | None:
+    """Length of a period in years (None when unstated)."""
+    span = period_span(period)
+    return None if span is None else span[1] - span[0]
 
 
 def _read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -124,7 +135,7 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
 
         cid = rec["claim_id"]
         if not CLAIM_ID.match(cid):
-            err("claim_id", f"“{cid}”不符合格式 XX00-000")
+            err("claim_id", f"“{cid}”不符合格式（来源前缀 + 两位年份 + 三位序号，如 WS21-001）")
         if cid in seen:
             err("claim_id", f"“{cid}”重复")
         seen.add(cid)
@@ -171,8 +182,23 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
             err("value_text", f"数字原文“{vt}”不在引文中")
         elif value is not None:
             try:
+                if rec["qualifier"] == "range" and RANGE_SEP.search(vt):
+                    lo_t, hi_t = RANGE_SEP.split(vt, maxsplit=1)
+                    unit_tail = re.sub(r"[\d.,]", "", hi_t)
+                    vt_max = hi_t
+                    vt = lo_t.removesuffix(unit_tail) if unit_tail else lo_t
+                    vt, vt_max = vt.rstrip("%‰"), vt_max.rstrip("%‰")
+                    if rec["value_max"] and not math.isclose(parse_number(vt_max), float(rec["value_max"])):
+                        err("value_max", f"value_max={rec['value_max']} 与数字原文“{vt_max}”不符")
                 parsed = parse_number(vt)
-                if not math.isclose(parsed, value, rel_tol=1e-9):
+                if value < 0:
+                    # a decrease is stored as a negative number only when the quote says so
+                    before = quote[max(0, quote.find(vt) - 6):quote.find(vt)]
+                    if not DECREASE.search(before):
+                        err("value", "负值须在引文中紧接“减少/下降/降低…”之后")
+                    parsed = -parsed
+                tol = 1e-3 if "/" in vt else 1e-9  # 1/3 is stored as 0.333…
+                if not math.isclose(parsed, value, rel_tol=tol):
                     err("value", f"value={rec['value']} 与数字原文“{vt}”（= {parsed:g}）不符")
             except ValueError as exc:
                 err("value_text", str(exc))

@@ -43,7 +43,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 1e4, "亿": 1e8}
 # vague prefixes/suffixes that keep the magnitude: 上千 = 1000, 数百 = 100, 20几 = 20, 5万余 = 50000
-_VAGUE = re.compile(r"^(?:上|数|近|约|超|逾)|(?:几|余|多|来)$")
+_VAGUE = re.compile(r"^(?:上|数|几|近|约|超|逾)|(?:几|余|多|来)$")
 
 
 def _small_cn(s: str) -> float:

@@ -18,6 +18,12 @@ import ipywidgets as w
 _counter = itertools.count()
 
 
+def _instances() -> dict:
+    from ipywidgets.widgets import widget as _w
+
+    return _w._instances
+
+
 def deterministic_ids(namespace: str) -> None:
     """Give every widget created from now on a model id derived from ``namespace`` and a counter."""
     global _counter
@@ -34,6 +40,10 @@ def deterministic_ids(namespace: str) -> None:
         def open_(self):
             if self.comm is None and getattr(w.Widget, "_ihbook_next_id", None):
                 self._model_id = w.Widget._ihbook_next_id()
+                # re-running a cell re-creates the same ids: retire the old widget first
+                old = _instances().get(self._model_id)
+                if old is not None and old is not self:
+                    old.close()
             return original_open(self)
 
         w.Widget.open = open_
