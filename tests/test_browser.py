@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -144,11 +145,17 @@ def test_widget_switches_image_without_kernel(page, site_url, html_dir):
     shot_before = area.screenshot()
 
     buttons.nth(1).click()
-    page.wait_for_function(
-        f"([area, before]) => {{ const now = ({VISIBLE_IMG_JS})(area); return now !== null && now !== before; }}",
-        arg=[area, before],
-        timeout=10_000,
-    )
+    try:
+        page.wait_for_function(
+            f"([area, before]) => {{ const now = ({VISIBLE_IMG_JS})(area); return now !== null && now !== before; }}",
+            arg=[area, before],
+            timeout=10_000,
+        )
+    except PlaywrightTimeout:
+        pytest.fail(
+            f"{WIDGET_PAGE}: clicking the second toggle button did not change the visible image "
+            "(is the ToggleButtons jslinked to a Stack of Images, and is widget state stored?)"
+        )
     after = area.evaluate(VISIBLE_IMG_JS)
     assert after != before
     assert area.screenshot() != shot_before, "the widget area looks the same after switching"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.build
+build = pytest.mark.build  # tests that read _build/ (the reproducibility checks at the end do not)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -81,6 +81,7 @@ def css_external_urls(text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------
 
 
+@build
 def test_strict_build_log_is_clean(book_dir):
     log = book_dir / "_build" / "build.log"
     assert log.is_file(), f"{log} missing: build with bash scripts/build.sh"
@@ -96,11 +97,13 @@ def test_strict_build_log_is_clean(book_dir):
     assert not bad, "warnings/errors in the build log:\n" + "\n".join(bad[:20])
 
 
+@build
 def test_every_toc_entry_has_a_page(toc_docnames, html_dir):
     missing = [f for f in toc_docnames if not (html_dir / f"{f}.html").is_file()]
     assert not missing, f"toc entries without an HTML page: {missing}"
 
 
+@build
 def test_no_external_loads_in_html(html_dir):
     offenders = []
     for page in html_pages(html_dir):
@@ -110,6 +113,7 @@ def test_no_external_loads_in_html(html_dir):
     assert not offenders, "pages load external resources:\n" + "\n".join(offenders)
 
 
+@build
 def test_no_external_loads_in_css_and_vendored_js(html_dir):
     files = list((html_dir / "_static").rglob("*.css")) + list((html_dir / VENDOR).rglob("*.js"))
     assert files
@@ -120,11 +124,13 @@ def test_no_external_loads_in_css_and_vendored_js(html_dir):
     assert not offenders, "external url()/@import in built CSS or vendored JS:\n" + "\n".join(offenders)
 
 
+@build
 def test_vendored_widget_files_present(html_dir):
     for rel in ("requirejs/require.js", "requirejs/config.js", "html-manager/embed-amd.js"):
         assert (html_dir / VENDOR / rel).is_file(), f"{VENDOR}/{rel} missing (scripts/setup.sh copies it)"
 
 
+@build
 def test_widget_pages_use_local_manager_and_builtin_models(html_dir):
     """Widget views need stored state, the local RequireJS + HTML manager, and only the
     built-in widget modules (anything else would be fetched from a CDN)."""
@@ -154,6 +160,7 @@ def test_widget_pages_use_local_manager_and_builtin_models(html_dir):
         assert modules <= BUILTIN_WIDGET_MODULES, f"{name}: widget modules need a CDN: {modules - BUILTIN_WIDGET_MODULES}"
 
 
+@build
 def test_search_index_segments_chinese(html_dir):
     raw = (html_dir / "searchindex.js").read_text(encoding="utf-8")
     index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
@@ -163,6 +170,7 @@ def test_search_index_segments_chinese(html_dir):
     assert {"互联网", "医疗"} & terms, "neither 互联网 nor 医疗 is a search term"
 
 
+@build
 def test_search_uses_user_dictionary(book_dir, html_dir):
     """Words from data/lexicon/userdict.txt that appear in the book are search terms."""
     userdict = book_dir / "data" / "lexicon" / "userdict.txt"
@@ -176,3 +184,71 @@ def test_search_uses_user_dictionary(book_dir, html_dir):
     if not present:
         pytest.skip("no user-dictionary word of 4+ characters appears in the book yet")
     assert set(present) & terms, f"user-dictionary words {present[:5]} are not search terms: dict not loaded?"
+
+
+# --- reproducibility of the environment (no build needed) -------------------------------
+
+BUILD_ONLY = {"jupyter-book", "sphinx-exercise"}
+
+
+def _pins(path: Path) -> dict[str, str]:
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def test_constraints_pin_every_installed_package():
+    """constraints.txt = pip freeze of the venv (minus the package): a new dependency added to
+    pyproject.toml without re-freezing would install unpinned."""
+    from importlib.metadata import distributions
+
+    from packaging.utils import canonicalize_name
+
+    root = Path(__file__).resolve().parents[1]
+    pins = _pins(root / "constraints.txt")
+    skip = {"ihbook", "pip", "setuptools", "wheel"}
+    installed = {canonicalize_name(d.metadata["Name"]): d.version for d in distributions()}
+    unpinned = sorted(n for n in installed if n not in pins and n not in skip)
+    differ = sorted(f"{n} {installed[n]} != {pins[n]}" for n in installed if n in pins and installed[n] != pins[n])
+    hint = "re-freeze: .venv/bin/pip freeze --exclude-editable (keep the header of constraints.txt)"
+    assert not unpinned, f"installed but not in constraints.txt: {unpinned}; {hint}"
+    assert not differ, f"installed versions differ from constraints.txt: {differ}; {hint}"
+
+
+def test_binder_requirements_pin_the_runtime_closure():
+    """binder/requirements.txt holds every runtime dependency of the package (transitively,
+    minus build-only ones), at the versions in constraints.txt."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    root = Path(__file__).resolve().parents[1]
+    pins = _pins(root / "constraints.txt")
+    binder = _pins(root / "binder" / "requirements.txt")
+    needed: set[str] = set()
+
+    def visit(spec: str) -> None:
+        req = Requirement(spec)
+        if req.marker and not req.marker.evaluate({"extra": ""}):
+            return
+        name = canonicalize_name(req.name)
+        if name in needed or name in BUILD_ONLY:
+            return
+        needed.add(name)
+        for sub in distribution(req.name).requires or []:
+            visit(sub)
+
+    for spec in distribution("ihbook").requires or []:
+        visit(spec)
+    missing = sorted(needed - set(binder))
+    wrong = sorted(f"{n}=={binder[n]} (constraints: {pins.get(n)})" for n in needed & set(binder) if binder[n] != pins.get(n))
+    assert not missing, f"binder/requirements.txt lacks runtime dependencies: {missing}"
+    assert not wrong, f"binder/requirements.txt pins differ from constraints.txt: {wrong}"
+    assert (root / "binder" / "runtime.txt").read_text().strip() == "python-3.11"

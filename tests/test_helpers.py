@@ -92,3 +92,13 @@ def test_selector_links_control_to_stack_in_browser():
 def test_message_escapes_markup():
     m = widgets.message("<script>alert(1)</script>")
     assert "<script>" not in m.value and "&lt;script&gt;" in m.value
+
+
+def test_publish_accepts_the_books_own_computations_with_a_source(shown):
+    data = pd.DataFrame({"label": ["字数"], "value": [4616.0], "source_id": ["woshipm-2021"]})
+    charts.publish(_fig(ylabel="字数（个）"), "test-computed", data, caption="本书计算")
+    html = shown[-1]["text/html"]
+    assert "来源：人人都是产品经理（2021）" in html
+    csv = pd.read_csv(CHART_DATA / "test-computed.csv", keep_default_na=False)
+    assert csv.loc[0, "kind"] == "computed"
+    (CHART_DATA / "test-computed.csv").unlink()

@@ -53,11 +53,11 @@ def source_colors(source_ids) -> dict[str, tuple[str, str]]:
             for sid in source_ids}
 
 
-def sources_line(claim_ids) -> str:
-    """``来源：`` followed by every source behind ``claim_ids`` with publisher, title and year."""
+def sources_line(claim_ids=(), source_ids=()) -> str:
+    """``来源：`` followed by every source behind ``claim_ids`` (and any further ``source_ids``)
+    with publisher, title and year."""
     sids = []
-    for cid in claim_ids:
-        sid = ledger.claim(cid)["source_id"]
+    for sid in [ledger.claim(cid)["source_id"] for cid in claim_ids if cid] + list(source_ids):
         if sid not in sids:
             sids.append(sid)
     parts = [f"{sources.short_name(s)}《{sources.source(s)['title']}》" for s in sids]
@@ -85,14 +85,27 @@ def _check(fig, chart_id: str, data: pd.DataFrame) -> None:
         raise ChartError(f"图表 {chart_id} 没有标题")
     if not any(UNIT_MARK.search(a.get_xlabel() + a.get_ylabel()) for a in fig.axes):
         raise ChartError(f"图表 {chart_id} 的坐标轴没有写明单位（用括号，如“人数（百万人）”）")
-    if "claim_id" not in data.columns or data["claim_id"].eq("").any():
-        raise ChartError(f"图表 {chart_id} 的数据缺少 claim_id：每个数据点都要能追溯到账本")
+    ids = data["claim_id"].fillna("") if "claim_id" in data.columns else pd.Series("", index=data.index)
+    srcs = data["source_id"].fillna("") if "source_id" in data.columns else pd.Series("", index=data.index)
+    if ((ids == "") & (srcs == "")).any():
+        raise ChartError(f"图表 {chart_id} 的数据缺少 claim_id：每个数据点都要能追溯到账本"
+                         "（本书对来源文本的计算可改给 source_id）")
 
 
 def provenance_table(data: pd.DataFrame) -> pd.DataFrame:
-    """The chart's data with source, period, kind and quote of every claim appended."""
+    """The chart's data with source, period, kind and quote of every claim appended.
+
+    Rows with a ``source_id`` and no ``claim_id`` are the book's own computations on a source
+    text (word counts, say): they keep their source and are marked ``computed``.
+    """
     extra = []
-    for cid in data["claim_id"]:
+    ids = data["claim_id"].fillna("") if "claim_id" in data.columns else [""] * len(data)
+    srcs = data["source_id"].fillna("") if "source_id" in data.columns else [""] * len(data)
+    for cid, sid in zip(ids, srcs):
+        if not cid:
+            extra.append({"source_id": sid, "period": "", "kind": "computed",
+                          "value_as_written": "", "quote": ""})
+            continue
         c = ledger.claim(cid)
         extra.append({"source_id": c["source_id"], "period": c["period"], "kind": c["kind"],
                       "value_as_written": ledger.display_value(c), "quote": c["quote"]})
@@ -115,7 +128,7 @@ def publish(fig, chart_id: str, data: pd.DataFrame, caption: str, alt: str | Non
     title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
     alt_text = alt or f"{title}。{describe(table, table.columns[0], 'value') if 'value' in table else ''}"
     png = base64.b64encode(to_png(fig)).decode()
-    src_line = sources_line(table["claim_id"])
+    src_line = sources_line(table.get("claim_id", pd.Series(dtype=str)).fillna(""), table["source_id"])
     note_html = f"<br>{html.escape(note)}" if note else ""
     body = (
         f'<figure class="ihbook-chart" id="fig-{chart_id}">'
@@ -178,7 +191,7 @@ def publish_states(chart_id: str, states: list[tuple[str, object, pd.DataFrame, 
     CHART_DATA.mkdir(parents=True, exist_ok=True)
     table.to_csv(CHART_DATA / f"{chart_id}.csv", index=False, lineterminator="\n")
     box = widgets.selector([s[0] for s in states], panels, description, default=default, style=style)
-    src_line = sources_line(table["claim_id"])
+    src_line = sources_line(table.get("claim_id", pd.Series(dtype=str)).fillna(""), table["source_id"])
     foot = (f'<div class="ihbook-chart-foot" id="fig-{chart_id}">{html.escape(caption)}'
             f'<br><a href="../_static/chartdata/{chart_id}.csv" download>下载图表数据（CSV）</a>'
             f"<br>{html.escape(src_line)}</div>")

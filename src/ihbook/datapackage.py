@@ -145,14 +145,25 @@ TABLES: dict[str, dict] = {
 }
 
 
-def register(name: str, spec: dict) -> None:
-    """Add a topic table's schema (chapters' modules call this at import)."""
-    TABLES[name] = spec
+SCHEMAS = DATA / "schemas"
+
+
+def all_tables() -> dict[str, dict]:
+    """The built-in tables plus every topic table described in ``data/schemas/<name>.json``
+    (same keys as the entries of ``TABLES``: path, title, description, fields, primaryKey,
+    foreignKeys), so a chapter can add a table without editing this module."""
+    import json
+
+    tables = dict(TABLES)
+    if SCHEMAS.is_dir():
+        for f in sorted(SCHEMAS.glob("*.json")):
+            tables[f.stem] = json.loads(f.read_text(encoding="utf-8"))
+    return tables
 
 
 def descriptor() -> dict:
     resources = []
-    for name, spec in TABLES.items():
+    for name, spec in all_tables().items():
         res = {"name": name, "path": spec["path"], "title": spec["title"], "description": spec["description"],
                "format": "csv", "encoding": "utf-8", "mediatype": "text/csv",
                "schema": {"fields": spec["fields"]}}
@@ -201,7 +212,7 @@ def validate_file(path: Path, table: str) -> list[DataError]:
     """Validate one CSV file against one table's schema (used for fixtures and new tables)."""
     from frictionless import Resource, Schema
 
-    spec = TABLES[table]
+    spec = all_tables()[table]
     schema = {"fields": spec["fields"]}
     if "primaryKey" in spec:
         schema["primaryKey"] = spec["primaryKey"]

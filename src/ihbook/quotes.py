@@ -22,9 +22,18 @@ QUOTE_COLUMNS = ["quote_id", "source_id", "topic", "quote", "note"]
 
 def check_quotes(path=QUOTES) -> list[DataError]:
     """Every problem in ``data/quotes.csv``: unknown source, or text not verbatim in it."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    errors = []
+    import csv
+
     name = "data/quotes.csv"
+    errors = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for i, cells in enumerate(csv.reader(fh), start=1):
+            if len(cells) != len(QUOTE_COLUMNS):
+                errors.append(DataError(name, i, "（整行）", f"应有 {len(QUOTE_COLUMNS)} 列，实有 {len(cells)} 列"
+                                        "（含英文逗号的引文须用双引号括起）"))
+    if errors:
+        return errors
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
     for i, row in enumerate(df.to_dict("records"), start=2):
         try:
             text = sources.text(row["source_id"])
