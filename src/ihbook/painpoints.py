@@ -35,7 +35,8 @@ def _ageing_figure(metric: str, ylabel: str, title: str):
         ax.axhline(t.value, color="#888", linewidth=1, linestyle=":")
         ax.annotate(f"老龄化社会门槛 {ledger.display_value(t)}（{sources.short_name(t.source_id)}）",
                     (pts.x.min(), t.value), textcoords="offset points", xytext=(0, 4), fontsize=8, color="#555")
-    ax.set_xticks(sorted(pts.x.dropna().unique()), [f"{x:.0f}" for x in sorted(pts.x.dropna().unique())])
+    ticks = sorted(pts.x.dropna().unique())
+    ax.set_xticks(ticks, [str(int(x)) for x in ticks])
     ax.legend(frameon=False, fontsize=8)
     data = pts[["country", "period", "value", "unit", "claim_id"]].rename(columns={"country": "label"})
     extra = threshold[["claim_id", "value", "unit", "period"]].assign(label="老龄化门槛") if metric == "population_65plus_share" else threshold.iloc[0:0]
@@ -65,15 +66,16 @@ def workforce_chart() -> None:
     per1000 = ledger.select(metric=["doctors_per_1000", "nurses_per_1000"], entity="china", kind="estimate")
     per1000 = per1000.drop_duplicates("metric")
     share = ledger.select(metric="nurses_share_population").sort_values("entity")
-    rows = [{"label": ledger.label(r.metric) + "（中国，" + r.period + "）", "value": r.value, "unit": r.unit,
+    rows = [{"label": ledger.label(r.metric) + "\n（中国，" + r.period + "）", "value": r.value, "unit": r.unit,
              "claim_id": r.claim_id} for r in per1000.itertuples()]
-    rows += [{"label": "护士占总人口（" + ledger.entity_label(r.entity).replace("全球/世界", "世界多数国家") + "）",
+    rows += [{"label": "护士占总人口\n（" + ledger.entity_label(r.entity).replace("中国（全国）", "中国")
+              .replace("全球/世界", "世界多数国家") + "）",
               "value": r.value, "unit": r.unit, "claim_id": r.claim_id} for r in share.itertuples()]
     data = pd.DataFrame(rows)
     fig, ax = charts.figure("医护资源：中国与世界多数国家", "", "每千人（人）／千分比（‰）", size=(7.2, 3.8))
     colors = ["#1f5aa6", "#1f5aa6", "#d1495b", "#888888"]
     bars = ax.bar(range(len(data)), data.value, color=colors[: len(data)])
-    ax.set_xticks(range(len(data)), data.label, fontsize=8)
+    ax.set_xticks(range(len(data)), data.label, fontsize=9)
     for b, r in zip(bars, data.itertuples()):
         ax.annotate(f"{r.value:g}{r.unit.replace('人/千人', '人')}", (b.get_x() + b.get_width() / 2, r.value),
                     ha="center", va="bottom", fontsize=9)
@@ -135,3 +137,21 @@ def waste_chart() -> None:
     charts.publish(fig, "ch01-waste", data,
                    caption=(f"世界卫生组织估算的全球年度卫生支出，以及其中被浪费的 {share.value:g}%–{share.value_max:g}%。"
                             "浪费金额是本书用这两个数字相乘得到的，不是来源直接给出的数字。"))
+
+
+def implied_total_population(people_id: str, share_id: str) -> float:
+    """Total population (亿人) implied by a 65+ head count (百万人) and its share (%)."""
+    people, share = ledger.claim(people_id), ledger.claim(share_id)
+    return people["value"] / (share["value"] / 100) / 100
+
+
+def glue_ageing_checks() -> None:
+    """Glue the two checks chapter 1's prose reports: the implied total population and the
+    gap between the two 2019 shares (both the book's own arithmetic on ledger values)."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    total = implied_total_population("IR20-020", "IR20-030")
+    gap = ledger.claim("WS21-016")["value"] - ledger.claim("IR20-030")["value"]
+    glue("ch01-implied-total", Markdown(f"{total:.1f} 亿人（本书据 IR20-020 与 IR20-030 推算）"), display=False)
+    glue("ch01-share-gap", Markdown(f"{gap:.1f} 个百分点（本书计算）"), display=False)
