@@ -33,9 +33,12 @@ class _Loads(HTMLParser):
         self.loads: list[tuple[str, str]] = []
         self.scripts: list[str] = []
         self.script_types: list[str] = []
+        self.links: list[str] = []  # <a href>: navigated to, not loaded
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
         if tag == "script":
             self.script_types.append(a.get("type") or "")
             if a.get("src"):
@@ -111,6 +114,27 @@ def test_no_external_loads_in_html(html_dir):
             if is_external(url):
                 offenders.append(f"{page.relative_to(html_dir)}: <{tag}> {url}")
     assert not offenders, "pages load external resources:\n" + "\n".join(offenders)
+
+
+@build
+def test_local_links_and_loads_resolve(html_dir):
+    """Every relative href/src in every page points at a file in the built site (catches
+    e.g. chart-data CSV download links whose file was not copied)."""
+    from urllib.parse import unquote, urlsplit
+
+    broken = []
+    for page in html_pages(html_dir):
+        parsed = parse(page)
+        for url in parsed.links + [u for _, u in parsed.loads]:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # external, mailto:, data:, javascript:, or a same-page #anchor
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(html_dir)}: {url}")
+    assert not broken, "links to missing files:\n" + "\n".join(sorted(set(broken)))
 
 
 @build

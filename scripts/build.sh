@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Build the HTML book strictly: every Sphinx warning is an error (-W), nitpicky references (-n),
+# and --keep-going reports all of them before failing. Notebooks are executed (cached in
+# _build/.jupyter_cache; only changed notebooks re-run); an error or any stderr output fails.
+# Usage: bash scripts/build.sh [extra jupyter-book build options, e.g. --all]
+# Output: _build/html/ (open _build/html/index.html), log: _build/build.log
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+start=$SECONDS
+
+bash scripts/setup.sh
+# The kernel spec runs "python": make sure it is the venv's.
+export PATH="$ROOT/.venv/bin:$PATH"
+export PYTHONNOUSERSITE=1
+
+mkdir -p _build
+# Chapters write chart data to _static/chartdata/ while they execute (ihbook.paths). Jupyter
+# Book only serves a root _static/ that exists when the build starts, so create it first.
+mkdir -p _static
+echo "[build] jupyter-book build . -n -W --keep-going $*"
+set +e
+.venv/bin/jupyter-book build . -n -W --keep-going "$@" 2>&1 | tee _build/build.log
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 0 ] && ! grep -q "build succeeded" _build/build.log; then
+    status=1  # belt and braces: never report success without Sphinx saying so
+fi
+elapsed=$((SECONDS - start))
+if [ "$status" -ne 0 ]; then
+    echo "[build] FAILED (exit $status) after ${elapsed}s; execution tracebacks: _build/html/reports/" >&2
+    exit "$status"
+fi
+echo "[build] OK in ${elapsed}s -> _build/html/index.html"
