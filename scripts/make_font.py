@@ -18,7 +18,7 @@ from fontTools.ttLib import TTCollection
 ROOT = Path(__file__).resolve().parents[1]
 TTC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 OUT_OTF = ROOT / "data" / "fonts" / "NotoSansCJKsc-subset.otf"
-OUT_WOFF = ROOT / "_static" / "fonts" / "NotoSansCJKsc-subset.woff"
+OUT_WOFF = ROOT / "book" / "_static" / "fonts" / "NotoSansCJKsc-subset.woff"
 FAMILY = "IHBook Sans CJK"
 TEXT_SUFFIXES = {".md", ".ipynb", ".csv", ".txt", ".json", ".py", ".yml", ".bib"}
 
