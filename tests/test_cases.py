@@ -1,0 +1,98 @@
+"""Chapter 7's company table and case helpers (ihbook.cases)."""
+import pandas as pd
+import pytest
+
+from ihbook import cases, conflicts, datapackage, ledger
+
+
+def test_company_table_validates_against_the_data_package():
+    errors = datapackage.validate_file(cases.COMPANIES, "companies")
+    assert errors == [], [str(e) for e in errors]
+
+
+def test_every_cell_traces_back_to_the_ledger():
+    assert cases.check_companies() == []
+
+
+def test_table_matches_the_ledger_rows_it_is_built_from():
+    """Same (case, claim) rows as a fresh build; conflict ids may lag the lead's regeneration
+    of conflicts.csv, so they are compared separately by check_companies."""
+    built = cases.build_companies()
+    stored = cases.load_companies()
+    assert set(zip(built.case, built.claim_id)) == set(zip(stored.case, stored.claim_id)), (
+        "data/companies.csv is stale: run python -m ihbook.cases")
+    cols = ["value", "unit", "period", "source_id", "kind", "value_as_written", "note"]
+    m = built.merge(stored, on=["case", "claim_id"], suffixes=("", "_s"))
+    for c in cols:
+        assert (m[c].astype(str) == m[f"{c}_s"].astype(str)).all(), c
+
+
+def test_all_seven_cases_are_present():
+    df = cases.load_companies()
+    assert list(dict.fromkeys(df.case)) == list(cases.CASES)
+    for case in cases.CASES:
+        assert (df.case == case).sum() >= 2, case
+
+
+def test_known_conflicts_are_linked():
+    df = cases.load_companies().set_index(["case", "claim_id"])
+    assert df.loc[("weiyi", "KR21-017"), "conflict_ids"] == "CF-82c24d"
+    assert df.loc[("weiyi", "R25-077"), "conflict_ids"] == "CF-82c24d"
+    assert df.loc[("pingan", "GY24-006"), "conflict_ids"] == "CF-62f418"
+    assert df.loc[("pingan", "KR21-015"), "conflict_ids"] == "CF-62f418"
+    known = set(conflicts.load_conflicts().conflict_id)
+    assert {"CF-82c24d", "CF-62f418"} <= known
+
+
+def test_group_claims_are_marked_shared():
+    df = cases.load_companies()
+    shared = df[df.entity.isin(cases.SHARED_ENTITIES)]
+    assert (shared.shared == "1").all() and (df[~df.entity.isin(cases.SHARED_ENTITIES)].shared == "0").all()
+    # the losses of 微医、平安好医生等 appear under both cases
+    assert set(df[df.claim_id == "R25-129"].case) == {"weiyi", "pingan"}
+
+
+def test_unverifiable_cunyitong_claims_say_so():
+    df = cases.load_companies()
+    cy = df[df.case == "cunyitong"]
+    assert "R25-198" in set(cy.claim_id)
+    assert "某科技公司" in cy.set_index("claim_id").loc["R25-198", "note"]
+    assert "某科技公司" in cases.CASE_FACTS["cunyitong"]
+
+
+def test_compare_points_convert_units_without_changing_what_is_shown():
+    pts = cases.compare_points(["monthly_active_users", "annual_active_users"], "万人")
+    jd = pts[pts.claim_id == "GY24-004"].iloc[0]
+    assert jd.value == pytest.approx(17230)
+    assert jd.value_as_written == ledger.display_value(ledger.claim("GY24-004"))
+    assert (pts.shared == "0").all()
+
+
+def test_case_table_and_show_case_handle_bad_names():
+    t = cases.case_table("dxy")
+    assert isinstance(t, pd.DataFrame) and len(t) == 2
+    with pytest.raises(KeyError):
+        cases.case_table("nope")
+    shown = []
+    import IPython.display as d
+
+    orig = d.display
+    d.display = lambda obj, **kw: shown.append(obj.data)
+    try:
+        cases.show_case("<b>x</b>")
+    finally:
+        d.display = orig
+    assert "&lt;b&gt;" in shown[0] and "可选" in shown[0]
+
+
+def test_case_card_counts_are_the_tables():
+    h = cases.case_card_html("weiyi")
+    t = cases.case_table("weiyi")
+    assert f"本表 {len(t)} 个数字" in h
+
+
+def test_conflict_points_draw_each_source_apart():
+    pts = cases.conflict_points()
+    weiyi = pts[pts.panel.str.startswith("微医")]
+    assert set(weiyi.source_id) == {"36kr-2021", "report-2025"}
+    assert {"KR21-017", "R25-077"} <= set(weiyi.claim_id)
