@@ -44,6 +44,14 @@ def _say(text: str) -> None:
              "text/plain": text}, raw=True)
 
 
+def show_table(df: pd.DataFrame) -> None:
+    """A table without the pandas index, escaped, with a plain-text twin (deterministic output)."""
+    from IPython.display import display
+
+    display({"text/html": df.to_html(index=False, escape=True, classes="ihbook-table", border=0),
+             "text/plain": df.to_string(index=False)}, raw=True)
+
+
 def convert(rec: dict, unit: str) -> float:
     """A claim's value in another unit of the same dimension (the book's conversion)."""
     dim, value = ledger.base_value(rec)
@@ -629,6 +637,14 @@ def glue_checks() -> None:
         if len(row):
             glue(f"ch08-ratio-{cid}", Markdown(f"{float(row.iloc[0]['点值之比（本书计算）']):.0f} 倍（本书按点值计算）"),
                  display=False)
+    for r in conflicts.load_conflicts().itertuples():
+        glue(f"ch08-mag-{r.conflict_id}", Markdown(f"{float(r.magnitude):g} 倍（冲突清单记录的倍数）"), display=False)
+    seg = segment_vs_total()
+    if len(seg):
+        glue("ch08-segment-max", Markdown(seg["细分÷全行业（本书计算）"].iloc[0] + "（本书计算）"), display=False)
+    cand = lost_digit_candidates()
+    fits = cand[cand["低于此前的高点？"] == "是"]
+    glue("ch08-lost-range", Markdown(f"{fits['首位数字'].min()} 到 {fits['首位数字'].max()}"), display=False)
     imp = implied_per_deal()
     for r in imp.itertuples():
         glue(f"ch08-per-deal-{r.amount_id}", Markdown(f"{r.value:.2f}亿元/笔（本书计算）"), display=False)
