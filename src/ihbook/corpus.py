@@ -125,12 +125,11 @@ def tokenizer(config: str = "full"):
         return text.setup(False)
     if config == "full":
         return text.setup(True)
-    base = text.setup(False)
+    text.setup(False)  # silences jieba's logger before another instance loads
     import jieba
 
     tk = jieba.Tokenizer()
     tk.initialize()
-    assert base.initialized
     for word, freq, tag in _userdict_entries():
         if word not in ADDED_TERMS:
             tk.add_word(word, freq, tag)
@@ -475,9 +474,10 @@ def numbers_chart() -> None:
     ax.grid(axis="y", visible=False)
     for y, v in zip(ys, data.value):
         ax.annotate(f"{v:g}", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    dense = data.sort_values("value")
     charts.publish(fig, "ch09-numbers", data,
-                   caption=("本书用 jieba 切词后计算：每千个字符中有多少个数字（如 2019、3.6、12.6%）。"
-                            "报告预览与观研天下的文章比两篇 2021 年的网络文章更依赖数字。"),
+                   caption=("本书用 jieba 切词后计算：每千个字符（不含空白）中有多少个数字词（年份、百分比、金额等）。"
+                            f"数字最密的是{dense.label.iloc[-1]}，最疏的是{dense.label.iloc[0]}。"),
                    alt=_alt(title, [f"{r.label}：{r.value:g}个/千字" for r in data.itertuples()]))
 
 
@@ -500,7 +500,7 @@ def segmentation_chart(scores: pd.DataFrame | None = None) -> None:
     ax.set_xticks(range(len(groups)), [g.replace("（", "\n（") for g in groups], fontsize=8)
     lo = math.floor(data.value.min() / 10) * 10 - 10
     ax.set_ylim(max(lo, 0), 100)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
     # the "合计" rows have no single source: give them every source of the sample
     rows = data[data.source_id != ""]
     charts.publish(fig, "ch09-segmentation", rows,
@@ -544,20 +544,147 @@ def cooccurrence_chart(co: pd.DataFrame | None = None) -> None:
     fig, ax = charts.figure(title, "关键词（格中数字：同时出现的句数，单位：句）", "关键词", size=(6.4, 5.4))
     ax.grid(False)
     ax.spines[["left", "bottom"]].set_visible(False)
-    ax.imshow(total.values, cmap="Blues")
+    import numpy as np
+
+    off = total.values.astype(float)
+    np.fill_diagonal(off, np.nan)  # the diagonal (sentences with the term) would swamp the scale
+    ax.imshow(np.eye(len(terms)), cmap="Greys", vmin=0, vmax=8)
+    ax.imshow(off, cmap="Blues", vmin=0, vmax=np.nanmax(off))
     ax.set_xticks(range(len(terms)), terms, fontsize=9, rotation=45, ha="right")
     ax.set_yticks(range(len(terms)), terms, fontsize=9)
-    top = total.values.max()
+    top = np.nanmax(off)
     for i in range(len(terms)):
         for j in range(len(terms)):
             v = int(total.values[i, j])
             ax.text(j, i, str(v), ha="center", va="center", fontsize=8,
-                    color="white" if v > top * 0.55 else "#222", fontweight="bold" if i == j else "normal")
+                    color="white" if i != j and v > top * 0.55 else ("#666" if i == j else "#222"))
     data = co.assign(label=co.term_a + "×" + co.term_b, value=co.sentences)[
         ["label", "term_a", "term_b", "value", "source_id"]]
     pairs = [f"{a}与{b}：{int(total.loc[a, b])}句" for i, a in enumerate(terms) for b in terms[i + 1:]
              if total.loc[a, b] > 0]
     charts.publish(fig, "ch09-cooccurrence", data,
                    caption=("本书计算：把五份来源切成句子（以句号、问号、叹号、分号和换行为界），数每对关键词"
-                            "同时出现的句子有多少。对角线（粗体）是含该词的句数。CSV 按来源分别列出。"),
+                            "同时出现的句子有多少。对角线（灰底）是含该词的句数，不参与着色。CSV 按来源分别列出。"),
                    alt=_alt(title, pairs))
+
+
+def keywords_explorer(top: int = 10) -> None:
+    """TF-IDF keywords of each source as a bar chart, one precomputed state per source."""
+    kw = keywords(top)
+    states = []
+    for sid in source_ids():
+        sub = kw[kw.source_id == sid]
+        data = sub.assign(label=sub.word, value=sub.tfidf)[["label", "value", "count", "df", "source_id"]]
+        title = f"{label(sid)}的 TF-IDF 关键词"
+        fig, ax = charts.figure(title, "TF-IDF 得分（×1000）", "", size=(6.4, 3.6))
+        color = charts.source_colors([sid])[sid][0]
+        ys = list(range(len(data)))[::-1]
+        ax.barh(ys, data.value, color=color)
+        ax.set_yticks(ys, [f"{w}（{c}次）" for w, c in zip(data.label, data["count"])], fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.grid(axis="y", visible=False)
+        states.append((label(sid), fig, data,
+                       _alt(title, [f"{r.label}：{r.value:g}" for r in data.itertuples()])))
+    charts.publish_states(
+        "ch09-keywords", states,
+        caption=("本书计算：每份来源的词频（jieba 切词，去掉停用词、单字和数字）乘以 ln(5 / 含该词的来源数)，"
+                 "再乘以 1000。五份来源都用到的词得分为零，所以排在前面的是这份来源独有或少有的词。"
+                 "括号里是该词在这份来源中出现的次数。按钮切换来源。"),
+        description="来源：")
+
+
+def scores_table(scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """P / R / F1 per source (rows) and configuration (column groups), for display."""
+    scores = scores if scores is not None else segmentation_scores()
+    wide = scores.pivot_table(index="来源", columns="词典", values=["精确率（%）", "召回率（%）", "F1（%）"],
+                              sort=False)
+    order = list(dict.fromkeys(scores["来源"]))
+    cols = [(m, c) for m in ["精确率（%）", "召回率（%）", "F1（%）"] for c in CONFIGS.values()]
+    return wide.reindex(index=order, columns=cols)
+
+
+def gold_table(n_per_source: int = 1, gold: list[GoldSentence] | None = None) -> pd.DataFrame:
+    """A few gold sentences for display: source, the hand cut (｜ between words), jieba's cut."""
+    gold = gold if gold is not None else load_gold()
+    rows, seen = [], Counter()
+    for g in gold:
+        if seen[g.source_id] >= n_per_source:
+            continue
+        seen[g.source_id] += 1
+        rows.append({"来源": label(g.source_id), "金标准（手工切分）": "｜".join(g.words),
+                     "jieba（自带词典）": "｜".join(cut(g.text, "jieba"))})
+    return pd.DataFrame(rows)
+
+
+def themes_table(themes: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """The themes and the words counted for each."""
+    themes = themes or THEMES
+    return pd.DataFrame({"主题": list(themes), "检索词（按字面计数）": ["、".join(v) for v in themes.values()]})
+
+
+def figures() -> dict[str, str]:
+    """The numbers chapter 9's prose cites, computed here and labelled as the book's own."""
+    ov = overview().set_index("source_id")
+    gold = load_gold()
+    scores = segmentation_scores(gold)
+    tot = scores[scores["来源"] == "合计"].set_index("config")
+    tc = theme_counts()
+    period = theme_by_period(tc)
+    rate = lambda t, p: f"{period.loc[t, p]:g} 次/万字"  # noqa: E731
+    numbers = ov["每千字数字（个）"]
+    r25 = "report-2025"
+    platform = sources.text(r25).count("某平台")
+    co = cooccurrence()
+    return {
+        "ch09-total-chars": f"{int(ov['字符数'].sum()):,} 个字符（本书计算）",
+        "ch09-r25-share": f"{100 * ov.loc[r25, '字符数'] / ov['字符数'].sum():.0f}%（本书计算）",
+        "ch09-r25-chars": f"{int(ov.loc[r25, '字符数']):,} 个字符",
+        "ch09-smallest": f"{label(ov['字符数'].idxmin())}的 {int(ov['字符数'].min()):,} 个字符",
+        "ch09-numbers-max": f"{label(numbers.idxmax())}，每千字 {numbers.max():g} 个数字",
+        "ch09-numbers-min": f"{label(numbers.idxmin())}，每千字只有 {numbers.min():g} 个",
+        "ch09-gold-sentences": f"{len(gold)} 句",
+        "ch09-gold-words": f"{sum(1 for g in gold for w in g.words if not is_punct(w))} 个词（不计标点）",
+        "ch09-f1-jieba": f"{tot.loc['jieba', 'F1（%）']:g}%",
+        "ch09-f1-base": f"{tot.loc['base', 'F1（%）']:g}%",
+        "ch09-f1-full": f"{tot.loc['full', 'F1（%）']:g}%",
+        "ch09-gain-base": f"{f1_gain(scores, 'jieba', 'base'):g} 个百分点",
+        "ch09-gain-added": f"{f1_gain(scores, 'base', 'full'):g} 个百分点",
+        "ch09-gain-total": f"{f1_gain(scores):g} 个百分点（本书计算）",
+        "ch09-added-n": f"{len(ADDED_TERMS)} 个",
+        "ch09-added-list": "、".join(ADDED_TERMS),
+        "ch09-pandemic-early": rate("疫情", "2020–2021"),
+        "ch09-pandemic-late": rate("疫情", "2024–2025"),
+        "ch09-ai-early": rate("人工智能", "2020–2021"),
+        "ch09-ai-late": rate("人工智能", "2024–2025"),
+        "ch09-ins-early": rate("医保与保险", "2020–2021"),
+        "ch09-ins-late": rate("医保与保险", "2024–2025"),
+        "ch09-reg-early": rate("监管与合规", "2020–2021"),
+        "ch09-reg-late": rate("监管与合规", "2024–2025"),
+        "ch09-data-early": rate("数据与隐私", "2020–2021"),
+        "ch09-data-late": rate("数据与隐私", "2024–2025"),
+        "ch09-ai-36kr": f"{tc[(tc.source_id == '36kr-2021') & (tc['主题'] == '人工智能')]['每万字（次）'].iloc[0]:g} 次/万字",
+        "ch09-platform-n": f"{platform} 次",
+        "ch09-platform-elsewhere": f"{sum(sources.text(s).count('某平台') for s in source_ids() if s != r25)} 次",
+        "ch09-r25-anecdotes": f"{len(_anecdotes(r25))} 条",
+        "ch09-co-ai-data": f"{_pair(co, 'AI', '数据')} 句",
+        "ch09-co-pandemic-ai": f"{_pair(co, '疫情', 'AI')} 句",
+    }
+
+
+def _anecdotes(source_id: str) -> pd.DataFrame:
+    from . import ledger
+
+    return ledger.select(source_id=source_id, kind="anecdote")
+
+
+def _pair(co: pd.DataFrame, a: str, b: str) -> int:
+    return int(co[(co.term_a == a) & (co.term_b == b)].sentences.sum())
+
+
+def glue_figures() -> None:
+    """Glue :func:`figures` for ``{glue:md}`` roles in the chapter's Markdown."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for key, value in figures().items():
+        glue(key, Markdown(value), display=False)
