@@ -443,7 +443,7 @@ def flagged() -> pd.DataFrame:
     """Rows with a disagreement or doubt flag, for the chapter's 'what the sources disagree on'."""
     df = _policies()
     out = df[df.flag != ""].copy()
-    out["标记"] = out.flags.map(lambda fs: "、".join(FLAGS[f] for f in fs))
+    out["标记"] = out["flags"].map(lambda fs: "、".join(FLAGS[f] for f in fs))
     return out[["policy_id", "source_id", "date_as_written", "issuer", "title", "标记", "related", "note"]]
 
 
