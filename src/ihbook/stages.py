@@ -44,7 +44,8 @@ DATING_LABELS = {"stated": "原文所写", "inferred": "本书据原文措辞推
 
 
 def _name(path) -> str:
-    return path.relative_to(DATA.parent).as_posix()
+    path = path.resolve()
+    return path.relative_to(DATA.parent).as_posix() if path.is_relative_to(DATA.parent) else str(path)
 
 
 def _num(s: str) -> float:

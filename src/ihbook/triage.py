@@ -54,10 +54,9 @@ NEGATIONS = ("没有", "没", "无", "不", "未", "否认")
 PUNCT = re.compile(r"[，,。.；;！!？?、\s]")
 MARKUP = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|javascript:|\{\{|\}\}|\[\[|\]\(", re.I)
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-             "十一": 11, "十二": 12, "十三": 13}
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CHILD_WORDS = re.compile(r"孩子|宝宝|小孩|儿子|女儿|婴儿|幼儿|小朋友|新生儿|(?:\d+|[一二两三四五六七八九十]+)个?月大")
-AGE = re.compile(r"(\d{1,3}|十[一二三]?|[一二两三四五六七八九])(?:周)?岁")
+AGE = re.compile(r"(\d{1,3}|[一二两三四五六七八九十百]+)(?:周)?岁")
 PREGNANT = re.compile(r"怀孕|孕妇|妊娠|孕期|怀了|孕\d+周|孕[一二三四五六七八九十]+周")
 DURATION = re.compile(r"\d+|[一二两三四五六七八九十几半]+(?:天|周|个?星期|个?月|年|小时|分钟)|天|昨|今|前天|最近|一直|反复|老是|"
                       r"总是|经常|刚才|早上|晚上|这几|近来|长期|突然|又")
@@ -283,12 +282,25 @@ def intents(text: str, matches: list[Match]) -> list[str]:
     return found or ["未识别"]
 
 
+def cn_number(s: str) -> int | None:
+    """A small Chinese numeral (up to 百) as an int: 五 → 5, 十三 → 13, 三十五 → 35, 一百零二 → 102."""
+    if s.isdigit():
+        return int(s)
+    total, unit_seen, cur = 0, False, 0
+    for ch in s.replace("零", ""):
+        if ch in CN_DIGITS:
+            cur = CN_DIGITS[ch]
+        elif ch in "十百":
+            total += (cur or 1) * (10 if ch == "十" else 100)
+            cur, unit_seen = 0, True
+        else:
+            return None
+    return total + cur if (unit_seen or cur) else None
+
+
 def _age(text: str) -> int | None:
     m = AGE.search(text)
-    if not m:
-        return None
-    g = m.group(1)
-    return int(g) if g.isdigit() else CN_DIGITS.get(g)
+    return cn_number(m.group(1)) if m else None
 
 
 def special_mapping(text: str, department: str) -> tuple[str, str]:
