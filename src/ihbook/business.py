@@ -538,6 +538,7 @@ def glue_numbers() -> None:
     r = unit_economics(s)
     avg, unit = five_year_average_loss()
     glue("ch06-break-even", Markdown(f"{break_even_conversion(s):.1f}%（本书计算）"), display=False)
+    glue("ch06-be-multiple", Markdown(f"{break_even_conversion(s) / s.conversion:.0f} 倍（本书计算）"), display=False)
     glue("ch06-per-active", Markdown(f"{r['per_active_user']:+.1f} 元（本书计算）"), display=False)
     glue("ch06-per-paying", Markdown(f"{r['per_paying_user']:+.1f} 元（本书计算）"), display=False)
     glue("ch06-cac-per-payer", Markdown(f"{s.cac / (s.conversion / 100):g} 元（本书计算）"), display=False)
