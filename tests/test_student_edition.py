@@ -1,0 +1,228 @@
+"""The student edition contains every exercise and no solution.
+
+The main tests strip every chapter notebook in memory and always run. They find the
+solutions with their own, independent reading of the notebook (not the stripping code), take
+the distinctive sentences and code lines of each one, and assert that none survives. The
+`build` test checks the built student site (``python scripts/student_edition.py``) and is
+skipped only when that site has not been built.
+"""
+import json
+import re
+
+import nbformat
+import pytest
+import yaml
+
+from ihbook import student
+from ihbook.paths import ROOT
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SEP = "\n\u241e\n"  # a cell separator that cannot occur in the book
+SOLUTION = re.compile(r"^(?P<f>`{3,}|:{3,})\{solution\}.*?^(?P=f)[ \t]*$", re.S | re.M)
+GATED = re.compile(r"^(?P<f>`{3,}|:{3,})\{solution-start\}.*?^(`{3,}|:{3,})\{solution-end\}[^\n]*\n(`{3,}|:{3,})[ \t]*$",
+                   re.S | re.M)
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}[^\n]*\n:label: (\S+)", re.M)
+
+
+def chapters():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for x in node:
+                walk(x)
+    walk(toc)
+    return [f for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
+def _joined(nb) -> str:
+    return SEP.join(c.source for c in nb.cells)
+
+
+def independent_solutions(nb) -> tuple[list[str], str]:
+    """(solution texts, everything else) read straight from the notebook's cells."""
+    text = _joined(nb)
+    found = [m.group(0) for m in GATED.finditer(text)]
+    rest = GATED.sub("", text)
+    found += [m.group(0) for m in SOLUTION.finditer(rest)]
+    rest = SOLUTION.sub("", rest)
+    return found, rest
+
+
+def distinctive(solution: str, rest: str) -> list[str]:
+    items = []
+    for part in solution.split(SEP):
+        for s in re.split(r"[。！？；\n]", part):
+            s = s.strip()
+            if s.startswith(("```", ":::", ":class:", ":label:")) or not s:
+                continue
+            prose = len(CJK.findall(s)) >= 8
+            code = len(s) >= 12 and re.search(r"[=(]", s) and not CJK.search(s)
+            if (prose or code) and s not in rest:
+                items.append(s)
+    return items
+
+
+def _student_text(nb) -> str:
+    """All cell sources and text outputs of a (stripped) notebook."""
+    parts = []
+    for c in nb.cells:
+        parts.append(c.source)
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                v = o.get("data", {}).get(mime, "")
+                parts.append("".join(v) if isinstance(v, list) else v)
+    return "\n".join(parts)
+
+
+CHAPTERS = chapters()
+
+
+def test_there_are_chapters_to_check():
+    assert len(CHAPTERS) >= 1
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_stripping_removes_every_solution_and_keeps_every_exercise(name):
+    nb = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+    solutions, rest = independent_solutions(nb)
+    exercises = EXERCISE.findall(_joined(nb))
+    stripped, report = student.strip_notebook(nb, name)
+    out = _student_text(stripped)
+
+    assert report.solutions == len(solutions), f"{name}: stripped {report.solutions}, found {len(solutions)}"
+    assert student.source_leaks(out) == [], f"{name}: solution markers remain"
+    assert EXERCISE.findall(_joined(stripped)) == exercises, f"{name}: an exercise was lost"
+    for sol in solutions:
+        probes = distinctive(sol, rest)
+        assert probes, f"{name}: a solution with nothing distinctive in it:\n{sol[:300]}"
+        left = [p for p in probes if p in out]
+        assert not left, f"{name}: solution text survived: {left[:3]}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chapter_has_three_solved_exercises(name):
+    nb = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+    text = _joined(nb)
+    labels = [m[1] for m in EXERCISE.findall(text)]
+    solved = set(re.findall(r"\{solution(?:-start)?\}\s+(\S+)", text))
+    assert len(labels) >= 3, f"{name}: {len(labels)} exercises"
+    assert set(labels) <= solved, f"{name}: no solution for {set(labels) - solved}"
+
+
+def test_chapter_one_known_solutions_are_removed():
+    """Hand-picked sentences from chapter 1's solutions: present before, absent after."""
+    nb = nbformat.read(ROOT / "book" / "01_pain_points.ipynb", as_version=4)
+    probes = ["估算依赖估算者的方法和假设", "implied_ir = people", "参考思路：信息错配",
+              "金额范围是两者相乘的结果"]
+    before = _student_text(nb)
+    for p in probes:
+        assert p in before, f"chapter 1 changed: update this probe: {p}"
+    after = _student_text(student.strip_notebook(nb, "ch1")[0])
+    assert [p for p in probes if p in after] == []
+    assert "```{exercise}" in after
+
+
+def test_the_leak_check_can_fail():
+    nb = nbformat.read(ROOT / "book" / "01_pain_points.ipynb", as_version=4)
+    assert student.source_leaks(_student_text(nb)), "the unstripped chapter must be reported"
+
+
+# ------------------------------------------------------------------------- edge cases
+
+def _nb(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c[1:]) if c.startswith("!") else nbformat.v4.new_markdown_cell(c)
+                for c in cells]
+    return nb
+
+
+def test_gated_solution_across_cells_keeps_text_around_it():
+    nb = _nb("前言\n\n```{exercise}\n:label: ex-a\n题目甲\n```\n\n```{solution-start} ex-a\n:class: dropdown\n```\n答案开头",
+             "!secret_answer = 42\nprint(secret_answer)",
+             "答案结尾\n\n```{solution-end}\n```\n\n后记")
+    out, rep = student.strip_notebook(nb)
+    text = _student_text(out)
+    assert "题目甲" in text and "前言" in text and "后记" in text
+    for gone in ("答案开头", "secret_answer", "答案结尾", "solution"):
+        assert gone not in text
+    assert rep.solutions == 1 and rep.code_cells == 1
+    assert [c.cell_type for c in out.cells] == ["markdown", "markdown"]
+
+
+def test_gated_solution_inside_one_cell():
+    text, gated = student.strip_text("甲\n```{solution-start} ex\n```\n答案\n```{solution-end}\n```\n乙")
+    assert text == "甲\n乙" and not gated
+
+
+def test_colon_fence_nested_and_longer_fences():
+    md = ("::::{admonition} 提示\n:::{solution} ex-b\n答案一\n:::\n仍在提示里\n::::\n"
+          "````{solution} ex-c\n```python\nanswer_two()\n```\n答案二\n````\n"
+          "```python\n# {solution} 出现在代码里：原样保留\n```\n尾")
+    text, _ = student.strip_text(md)
+    assert "答案一" not in text and "答案二" not in text and "answer_two" not in text
+    assert "仍在提示里" in text and text.startswith("::::{admonition} 提示") and "::::" in text.split("仍在提示里")[1]
+    assert "# {solution} 出现在代码里：原样保留" in text and text.endswith("尾")
+
+
+def test_unclosed_gated_solution_is_an_error():
+    with pytest.raises(student.StudentEditionError, match="solution-end"):
+        student.strip_notebook(_nb("```{solution-start} ex\n```\n答案", "!x = 1"))
+
+
+def test_solution_text_that_repeats_the_exercise_is_not_a_probe():
+    sents = student.distinctive_sentences(["```{solution} e\n题目里也有的一句话很长很长\n这句只在答案里而且足够长\n```"],
+                                          "题目里也有的一句话很长很长")
+    assert sents == ["这句只在答案里而且足够长"]
+
+
+# ------------------------------------------------------------------- the student tree
+
+def test_prepare_and_export(tmp_path):
+    out = tmp_path / "student"
+    summary = student.prepare(out)
+    exported = student.export_notebooks(out)
+    assert {p.name for p in exported} == {p.name for p in (ROOT / "book").glob("*.ipynb")}
+    for p in exported:
+        assert student.source_leaks(p.read_text(encoding="utf-8")) == [], p.name
+    toc = (out / "_toc.yml").read_text(encoding="utf-8")
+    for doc in student.INSTRUCTOR_ONLY:
+        assert doc not in toc and not (out / f"{doc}.md").exists()
+    cfg = yaml.safe_load((out / "_config.yml").read_text(encoding="utf-8"))
+    assert cfg["title"].endswith("（学生版）") and cfg["execute"]["execute_notebooks"] == "off"
+    assert "学生版" in (out / "book" / "intro.md").read_text(encoding="utf-8")
+    assert sum(v["solutions"] for v in summary["notebooks"].values()) >= 3
+    assert summary["sentences"]
+
+
+def test_prepare_refuses_to_wipe_a_foreign_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(student.StudentEditionError, match="拒绝清空"):
+        student.prepare(tmp_path)
+    assert (tmp_path / "keep.txt").exists()
+
+
+@pytest.mark.build
+def test_built_student_site_has_exercises_and_no_solutions():
+    html = ROOT / "student" / "_build" / "html"
+    if not (html / "index.html").is_file():
+        pytest.skip("student edition not built: run python scripts/student_edition.py")
+    sentences = json.loads((ROOT / "student" / "solution_sentences.json").read_text(encoding="utf-8"))
+    for name in CHAPTERS:
+        nb = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+        solutions, rest = independent_solutions(nb)
+        sentences += [s for sol in solutions for s in distinctive(sol, rest) if CJK.search(s)]
+    assert student.site_leaks(html, sentences) == {}
+    for name in CHAPTERS:
+        page = (html / f"{name}.html").read_text(encoding="utf-8")
+        n_ex = len(EXERCISE.findall(_joined(nbformat.read(ROOT / f"{name}.ipynb", as_version=4))))
+        assert page.count('class="exercise admonition"') == n_ex, name
+    for doc in student.INSTRUCTOR_ONLY:
+        assert not (html / f"{doc}.html").exists()
