@@ -239,6 +239,36 @@ def conflict_ids(claim_ids, within: bool = False) -> list[str]:
     return ids
 
 
+def glue_values(*claim_ids: str) -> None:
+    """Glue each claim's number alone (no source) as ``v-<ID>``, for a second mention in prose."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for cid in claim_ids:
+        glue(f"v-{cid}", Markdown(ledger.display_value(ledger.claim(cid))), display=False)
+
+
+def per_deal_growth() -> float:
+    """Implied annual growth of money per deal 2016→2019, in % (the book's arithmetic on WS21-013/014)."""
+    a, b = ledger.claim("WS21-013"), ledger.claim("WS21-014")
+    years = int(b["period"]) - int(a["period"])
+    return ((b["value"] / a["value"]) ** (1 / years) - 1) * 100
+
+
+def glue_numbers() -> None:
+    """The book's own arithmetic chapter 2's prose cites, each labelled as such."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    peak, trough = ledger.claim("GY24-013"), ledger.claim("GY24-015")
+    r25 = ledger.claim("R25-254")
+    glue("ch02-per-deal-growth", Markdown(f"{per_deal_growth():.0f}%（本书据 WS21-013 与 WS21-014 推算的年均增速）"),
+         display=False)
+    glue("ch02-funding-drop", Markdown(f"{(1 - trough['value'] / peak['value']) * 100:.0f}%（本书据 GY24-013 与 GY24-015 计算）"),
+         display=False)
+    glue("ch02-r25-vs-gy24", Markdown(f"{r25['value'] / peak['value']:.1f} 倍（本书计算：R25-254 ÷ GY24-013）"), display=False)
+
+
 # --- tables --------------------------------------------------------------------------------
 
 def _cell(rows: pd.DataFrame) -> str:
