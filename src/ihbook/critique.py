@@ -211,7 +211,16 @@ def conflict_figure(conflict_id: str, size=(6.4, 2.3)):
 
 
 def _png(fig) -> str:
-    return base64.b64encode(charts.to_png(fig)).decode()
+    """The figure as base64 PNG, reduced to a 64-colour palette: the conflict browser holds one
+    image per conflict in the page's widget state, and a palette PNG is about a third the size."""
+    import io
+
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(charts.to_png(fig))).convert("RGB")
+    buf = io.BytesIO()
+    im.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(buf, format="PNG", optimize=True)
+    return base64.b64encode(buf.getvalue()).decode()
 
 
 def conflict_html(conflict_id: str, with_figure: bool = True) -> str:
@@ -563,6 +572,43 @@ def profile_table() -> pd.DataFrame:
     return source_profile().drop(columns=["source_id", "出处数"])
 
 
+# ------------------------------------------------------------------------- the ledger
+
+FIELD_NOTES = {
+    "claim_id": "编号：来源前缀 + 两位年份 + 三位序号，全书引用这个数字都用它",
+    "source_id": "来源编号，对应 data/sources.csv 的一行",
+    "topic": "主题（市场、资本、用户……），供各章取数",
+    "metric": "指标键，受控词表 data/keys/metrics.csv：同一个量在不同来源里用同一个键",
+    "entity": "主体键，受控词表 data/keys/entities.csv：全国、某家企业、或一个未具名的“某平台”",
+    "period": "时期：年、年月、半年、季度或跨年区间；来源没写就留空",
+    "value": "来源所写的数值，保留来源的单位，不换算",
+    "value_max": "区间的上限（只有区间才填）",
+    "value_text": "数字在原文中的写法（如“上千”“2,839.6”），必须是引文的子串",
+    "qualifier": "限定词：约、超过、不足、区间，或空（确数）",
+    "unit": "来源的单位（亿元、万人、%……）",
+    "kind": "类型：实测/报告值、估算、预测、目标、个例",
+    "quote": "逐字引文：规范化文本中的一段原话，测试会逐字核对",
+    "relation": "与其他数字的算术关系（占比、增速、合计……），供检测器重算",
+    "note": "编者备注：口径、歧义、出处",
+}
+
+
+def claim_fields(claim_id: str) -> pd.DataFrame:
+    """One claim laid out column by column, with what each column means."""
+    c = ledger.claim(claim_id)
+    rows = []
+    for col in ledger.COLUMNS:
+        v = c[col]
+        text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else (f"{v:g}" if isinstance(v, float) else str(v))
+        rows.append({"列": col, "含义": FIELD_NOTES.get(col, ""), "这一条的值": text})
+    return pd.DataFrame(rows)
+
+
+def show_table(df: pd.DataFrame) -> None:
+    """A table without the pandas index, escaped, with a plain-text twin (deterministic output)."""
+    _html(df.to_html(index=False, escape=True, classes="ihbook-table", border=0), df.to_string(index=False))
+
+
 # ------------------------------------------------------------------------- search
 
 def kwic(source_id: str, word: str, width: int = 20, limit: int = 50) -> pd.DataFrame:
@@ -628,8 +674,10 @@ def glue_numbers() -> None:
 
     cov = coverage()
     glue("ch10-total", Markdown(f"{cov['total']} 条"), display=False)
-    for label, n in cov["by_kind"].items():
-        glue(f"ch10-n-{label}", Markdown(f"{n} 条"), display=False)
+    counts = conflicts.load_conflicts().kind.value_counts()
+    for kind in KIND_ORDER:
+        glue(f"ch10-n-{kind}", Markdown(f"{int(counts.get(kind, 0))} 条"), display=False)
+    glue("ch10-with-note", Markdown(f"{cov['with_note']} 条"), display=False)
     prof = source_profile().set_index("source_id")
     for sid, r in prof.iterrows():
         glue(f"ch10-anon-{sid}", Markdown(f"{r['“某”每万字']:g} 次"), display=False)
@@ -639,6 +687,12 @@ def glue_numbers() -> None:
     n_anon = len(ANON.findall(sources.text("report-2025")))
     glue("ch10-anon-count-report-2025", Markdown(f"{n_anon} 处"), display=False)
     glue("ch10-reused-report-2025", Markdown(f"{len(reused_figures('report-2025'))} 组"), display=False)
+    claims = ledger.load_claims()
+    glue("ch10-ledger-size", Markdown(f"{len(claims)} 条"), display=False)
+    glue("ch10-metric-keys", Markdown(f"{len(ledger.metrics())} 个"), display=False)
+    glue("ch10-entity-keys", Markdown(f"{len(ledger.entities())} 个"), display=False)
+    glue("ch10-relations", Markdown(f"{int((claims.relation != '').sum())} 条"), display=False)
+    glue("ch10-within-report-2025", Markdown(f"{prof.loc['report-2025', '内部冲突']} 条"), display=False)
     checks = arithmetic_checks()
     glue("ch10-arith-total", Markdown(f"{len(checks)} 条"), display=False)
     glue("ch10-arith-fail", Markdown(f"{int((checks['结论'] != '相符').sum())} 条"), display=False)
