@@ -613,7 +613,7 @@ def gold_table(n_per_source: int = 1, gold: list[GoldSentence] | None = None) ->
         seen[g.source_id] += 1
         rows.append({"来源": label(g.source_id), "金标准（手工切分）": "｜".join(g.words),
                      "jieba（自带词典）": "｜".join(cut(g.text, "jieba"))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("来源")
 
 
 def themes_table(themes: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
