@@ -502,3 +502,29 @@ def live_widget():
     ui = ipw.VBox([box, button, out])
     ui.add_class("ihbook-widget")
     return ui
+
+
+def accuracy_table(cases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Accuracy per case set, plus how many red-flag complaints were missed (the dangerous error)."""
+    ev = evaluate(cases)
+    rows = []
+    for name, grp in ev.groupby("set", sort=False):
+        flags = grp[grp.expected == EMERGENCY_DEPT]
+        rows.append({"例句集": name, "条数": len(grp), "答对": int(grp.correct.sum()),
+                     "准确率": f"{grp.correct.mean():.1%}", "红旗例句": len(flags),
+                     "漏掉的红旗": int((~flags.correct).sum())})
+    return pd.DataFrame(rows).set_index("例句集")
+
+
+def glue_accuracy() -> None:
+    """Glue the demo's measured accuracy for chapter 3's prose (the book's own measurement)."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    ev = evaluate()
+    for key, name in (("authors", "作者例句"), ("challenge", "改写挑战")):
+        grp = ev[ev.set == name]
+        glue(f"ch03-acc-{key}", Markdown(f"{grp.correct.mean():.1%}（{int(grp.correct.sum())}/{len(grp)}，本书测量）"),
+             display=False)
+        flags = grp[grp.expected == EMERGENCY_DEPT]
+        glue(f"ch03-missed-{key}", Markdown(f"{int((~flags.correct).sum())}/{len(flags)}"), display=False)
