@@ -80,6 +80,10 @@ def test_pinyin(term, expected):
 # ---------------------------------------------------------------- link_terms
 
 E = [glossary.Entry("分级诊疗", "x", "d" * 30, ["book/05_policy"]),
+     glossary.Entry("诊前服务", "x", "d" * 30, ["book/03_pre_diagnosis"], aliases=["诊前"]),
+     glossary.Entry("个例", "x", "d" * 30, ["book/10_checking_numbers"]),
+     glossary.Entry("分词", "x", "d" * 30, ["book/09_reading_texts"]),
+     glossary.Entry("院外", "x", "d" * 30, ["book/04_post_diagnosis"]),
      glossary.Entry("慢性病", "x", "d" * 30, ["book/01_pain_points"], aliases=["慢病"]),
      glossary.Entry("慢病管理", "x", "d" * 30, ["book/04_post_diagnosis"], aliases=["慢性病管理"]),
      glossary.Entry("DRG", "x", "d" * 30, ["book/05_policy"]),
@@ -100,6 +104,18 @@ def test_longest_form_wins_and_aliases_link_to_their_entry():
     assert link("慢性病管理很重要") == "{term}`慢性病管理`很重要"
     assert link("医保支付与医保") == "{term}`医保支付`与{term}`医保`"
     assert link("慢病患者") == "{term}`慢病`患者"
+
+
+@pytest.mark.parametrize("md", ["在就诊前得到建议", "举一个例子", "部分词语", "医院外的管理"])
+def test_parts_of_everyday_words_are_not_terms(md):
+    assert link(md) == md
+
+
+def test_real_occurrences_next_to_those_words_are_linked():
+    assert link("我们谈诊前的准备") == "我们谈{term}`诊前`的准备"
+    assert link("这是个例，不是总体") == "这是{term}`个例`，不是总体"
+    assert link("先分词再统计") == "先{term}`分词`再统计"
+    assert link("院外管理") == "{term}`院外`管理"
 
 
 def test_no_double_linking():

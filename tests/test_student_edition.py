@@ -45,13 +45,31 @@ def _joined(nb) -> str:
     return SEP.join(c.source for c in nb.cells)
 
 
+def _outputs_text(cell) -> str:
+    parts = []
+    for o in cell.get("outputs", []):
+        parts.append("".join(o.get("text", "")))
+        for mime in ("text/plain", "text/html", "text/markdown"):
+            v = o.get("data", {}).get(mime, "")
+            parts.append("".join(v) if isinstance(v, list) else v)
+    return "\n".join(parts)
+
+
 def independent_solutions(nb) -> tuple[list[str], str]:
-    """(solution texts, everything else) read straight from the notebook's cells."""
+    """(solution texts, everything else) read straight from the notebook's cells.
+
+    "Everything else" includes the outputs of every cell outside a gated solution, so a
+    sentence a chapter also prints elsewhere is not taken as a solution's fingerprint."""
     text = _joined(nb)
+    inside: set[int] = set()
+    for m in GATED.finditer(text):
+        first, last = text.count(SEP, 0, m.start()), text.count(SEP, 0, m.end())
+        inside |= set(range(first + 1, last))  # the cells strictly between start and end
     found = [m.group(0) for m in GATED.finditer(text)]
     rest = GATED.sub("", text)
     found += [m.group(0) for m in SOLUTION.finditer(rest)]
     rest = SOLUTION.sub("", rest)
+    rest += "\n".join(_outputs_text(c) for i, c in enumerate(nb.cells) if i not in inside)
     return found, rest
 
 
@@ -71,15 +89,7 @@ def distinctive(solution: str, rest: str) -> list[str]:
 
 def _student_text(nb) -> str:
     """All cell sources and text outputs of a (stripped) notebook."""
-    parts = []
-    for c in nb.cells:
-        parts.append(c.source)
-        for o in c.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            for mime in ("text/plain", "text/html", "text/markdown"):
-                v = o.get("data", {}).get(mime, "")
-                parts.append("".join(v) if isinstance(v, list) else v)
-    return "\n".join(parts)
+    return "\n".join(c.source + "\n" + _outputs_text(c) for c in nb.cells)
 
 
 CHAPTERS = chapters()
@@ -222,7 +232,8 @@ def test_built_student_site_has_exercises_and_no_solutions():
     assert student.site_leaks(html, sentences) == {}
     for name in CHAPTERS:
         page = (html / f"{name}.html").read_text(encoding="utf-8")
-        n_ex = len(EXERCISE.findall(_joined(nbformat.read(ROOT / f"{name}.ipynb", as_version=4))))
+        built_from = ROOT / "student" / f"{name}.ipynb"  # the stripped notebook the page was built from
+        n_ex = len(EXERCISE.findall(_joined(nbformat.read(built_from, as_version=4))))
         assert page.count('class="exercise admonition"') == n_ex, name
     for doc in student.INSTRUCTOR_ONLY:
         assert not (html / f"{doc}.html").exists()

@@ -13,7 +13,8 @@ it drift from the terms the chapters use, so the page is generated from one tabl
 - :func:`link_terms` turns the first occurrence of each term in a piece of Markdown into a
   ``{term}`` role that links to its glossary entry. It leaves alone headings, code (fenced and
   inline), roles (glue, cite, existing term links), links, math, HTML, directive options and
-  literal directives, and never links a term twice. :func:`link_notebook` applies it to the
+  literal directives, and never links a term twice. A match that is really part of a longer
+  everyday word (就诊前 is not 诊前, 一个例子 is not 个例) is skipped. :func:`link_notebook` applies it to the
   Markdown cells of a chapter with one shared "already linked" set, so each term is linked
   once per chapter.
 """
@@ -326,6 +327,25 @@ def _linkable_lines(lines: list[str]) -> list[bool]:
     return ok
 
 
+GLUE_FREQ = 100  # a neighbour pair at least this common in jieba's dictionary is a word
+
+
+def _glued(line: str, start: int, end: int) -> bool:
+    """Is the match the tail or head of a longer everyday word? (就|诊前, 一|个例|子, 部|分词|语,
+    医|院外): the character before the match and its first character, or its last character
+    and the one after, form a common word in jieba's general dictionary."""
+    from . import text
+
+    freq = text.setup(userdict=False).FREQ
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    pairs = []
+    if start > 0 and cjk.match(line[start - 1]) and cjk.match(line[start]):
+        pairs.append(line[start - 1:start + 1])
+    if end < len(line) and cjk.match(line[end]) and cjk.match(line[end - 1]):
+        pairs.append(line[end - 1:end + 1])
+    return any((freq.get(p) or 0) >= GLUE_FREQ for p in pairs)
+
+
 def link_terms(markdown: str, entries: list[Entry] | None = None, linked: set[str] | None = None) -> str:
     """Turn the first occurrence of each glossary term in ``markdown`` into a ``{term}`` role.
 
@@ -351,6 +371,8 @@ def link_terms(markdown: str, entries: list[Entry] | None = None, linked: set[st
         protected = [(m.start(), m.end()) for m in INLINE_PROTECT.finditer(line)]
         for m in pattern.finditer(line):
             if any(a < m.end() and m.start() < b for a, b in protected):
+                continue
+            if _glued(line, m.start(), m.end()):
                 continue
             term = form_map[m.group()]
             if term in linked:

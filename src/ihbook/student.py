@@ -39,8 +39,9 @@ from .paths import ROOT
 
 STUDENT_DIR = ROOT / "student"
 MARKER = ".ihbook-student-edition"  # written into the student tree; only such a tree is ever deleted
-# Copied into the student tree (what the build needs; src/ is not: the package is installed).
-COPY = ["_config.yml", "_toc.yml", "book", "data", "_static", "_vendor"]
+# Copied into the student tree: what the build needs (book/license.md includes LICENSE-TEXT.md).
+# src/ is not copied: the package is installed.
+COPY = ["_config.yml", "_toc.yml", "book", "data", "_static", "_vendor", "LICENSE", "LICENSE-TEXT.md"]
 # Pages for teachers only: removed from the student copy and from its table of contents.
 INSTRUCTOR_ONLY = ["book/teaching/instructor_guide"]
 # Anything that betrays a solution in a source text or a built page.
