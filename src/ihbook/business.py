@@ -58,12 +58,12 @@ MODELS: list[Model] = [
     Model("ecommerce", "医药电商", "患者在平台上买药，处方药可凭电子处方由医保支付一部分；平台赚差价或佣金，再向药企和商家采购。",
           {"patient": ("患者", 0.5, 3.0), "fund": ("医保基金", 0.8, 0.5), "platform": ("平台\n（阿里健康、京东健康）", 5.0, 3.0),
            "pharma": ("药企与入驻商家", 9.4, 3.0), "doctor": ("互联网医院医生", 2.6, 5.6)},
-          [Flow("patient", "platform", "购药付款", claim_id="KR21-023", rad=0.15),
-           Flow("fund", "platform", "医保支付（电子处方）", source_id=RP),
-           Flow("platform", "pharma", "采购款或佣金分成", source_id=KR, rad=0.15),
-           Flow("pharma", "platform", "药品与商品", kind="service", claim_id="KR21-024", rad=0.15),
-           Flow("doctor", "patient", "电子处方", kind="service", source_id=RP),
-           Flow("platform", "patient", "配送到家", kind="service", claim_id="R25-112", rad=0.15)],
+          [Flow("patient", "platform", "购药付款", claim_id="KR21-023", rad=0.15, at=(2.5, 2.2)),
+           Flow("fund", "platform", "医保支付（电子处方）", source_id=RP, at=(3.9, 1.3)),
+           Flow("platform", "pharma", "采购款或佣金分成", source_id=KR, rad=0.15, at=(7.5, 2.35)),
+           Flow("pharma", "platform", "药品与商品", kind="service", claim_id="KR21-024", rad=0.15, at=(7.5, 3.8)),
+           Flow("doctor", "patient", "电子处方", kind="service", source_id=RP, at=(0.9, 4.5)),
+           Flow("platform", "patient", "配送到家", kind="service", claim_id="R25-112", rad=0.15, at=(2.5, 3.8))],
           numbers=["KR21-023", "R25-080", "R25-111", "R25-112", "KR21-024", "KR21-025", "R25-158"],
           risks=["R25-141", "R25-142"], source_ids=[KR, RP], payers=["patients", "insurance", "pharma"]),
     Model("insurance", "保险＋医疗", "用户向保险公司交保费，保险公司把在线问诊、药品折扣、绿色通道打包进产品，向平台购买服务；平台的健康管理据称降低赔付。",
@@ -97,18 +97,18 @@ MODELS: list[Model] = [
            Flow("insurer", "platform", "分润", source_id=IR, rad=0.15)],
           numbers=[], risks=[], source_ids=[IR], payers=["hospitals", "pharma", "insurers"]),
     Model("outcome", "按效果付费（与地方政府）", "平台与地方政府签约管理医保基金总额，帮基层提升诊疗能力、压低医保支出增速，政府按节约额的一定比例付服务费。",
-          {"gov": ("地方政府／医保基金", 1.2, 3.0), "platform": ("平台（微医）", 5.0, 3.0), "primary": ("基层医院", 8.8, 4.8),
-           "resident": ("居民", 8.8, 1.2)},
-          [Flow("gov", "platform", "服务费＝节约额×比例", claim_id="R25-173", rad=0.15),
-           Flow("platform", "gov", "医保支出增速下降", kind="service", claim_id="R25-172", rad=0.15),
-           Flow("platform", "primary", "远程会诊、能力提升", kind="service", claim_id="R25-165"),
-           Flow("primary", "resident", "就近看病", kind="service", claim_id="R25-166")],
+          {"gov": ("地方政府／医保基金", 0.9, 3.0), "platform": ("平台（微医）", 5.0, 3.0), "primary": ("基层医院", 9.0, 5.2),
+           "resident": ("居民", 9.0, 0.8)},
+          [Flow("gov", "platform", "服务费＝节约额×比例", claim_id="R25-173", rad=0.15, at=(3.0, 2.1)),
+           Flow("platform", "gov", "医保支出增速下降", kind="service", claim_id="R25-172", rad=0.15, at=(3.0, 3.9)),
+           Flow("platform", "primary", "远程会诊、能力提升", kind="service", claim_id="R25-165", at=(6.2, 4.7)),
+           Flow("primary", "resident", "就近看病", kind="service", claim_id="R25-166", at=(7.6, 3.0))],
           numbers=["R25-171", "R25-172", "R25-173", "R25-165", "R25-166", "R25-280", "R25-145"],
           risks=["R25-171"], source_ids=[RP], payers=["government", "insurance"]),
     Model("corporate", "企业健康服务（B端）", "企业为员工购买健康管理方案（在线问诊、心理辅导、讲座），平台按企业收费。",
-          {"employer": ("企业（雇主）", 1.2, 3.0), "platform": ("平台", 5.0, 3.0), "staff": ("员工", 8.8, 3.0)},
-          [Flow("employer", "platform", "服务费", claim_id="R25-115"),
-           Flow("platform", "staff", "问诊、心理辅导、讲座", kind="service", claim_id="R25-114"),
+          {"employer": ("企业（雇主）", 0.9, 3.0), "platform": ("平台", 5.0, 3.0), "staff": ("员工", 9.1, 3.0)},
+          [Flow("employer", "platform", "服务费", claim_id="R25-115", at=(2.95, 2.35)),
+           Flow("platform", "staff", "问诊、心理辅导、讲座", kind="service", claim_id="R25-114", at=(7.05, 3.65)),
            Flow("staff", "employer", "出勤与健康", kind="service", source_id=RP, rad=-0.35)],
           numbers=["R25-113", "R25-114", "R25-115", "KR21-016"],
           risks=["R25-113"], source_ids=[RP, KR], payers=["employers"]),
@@ -164,7 +164,7 @@ def flow_figure(m: Model):
     for spine in ax.spines.values():
         spine.set_visible(False)
     for key, (label, x, y) in m.nodes.items():
-        ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=4,
+        ax.text(x, y, label, ha="center", va="center", fontsize=10, zorder=4,
                 bbox=dict(boxstyle="round,pad=0.5", facecolor="#f4f6fa", edgecolor="#556", linewidth=1))
     for f in m.flows:
         (_, x0, y0), (_, x1, y1) = m.nodes[f.src], m.nodes[f.dst]
@@ -180,7 +180,7 @@ def flow_figure(m: Model):
         px, py = dy / norm, -dx / norm
         bend = f.rad * norm * 0.5 + (0.28 if f.rad >= 0 else -0.28)
         lx, ly = f.at if f.at else (mx + px * bend, my + py * bend)
-        ax.text(lx, ly, _flow_label(f), ha="center", va="center", fontsize=7.5,
+        ax.text(lx, ly, _flow_label(f), ha="center", va="center", fontsize=8.5,
                 color=color, zorder=5, bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     return fig
 
@@ -210,6 +210,12 @@ def numbers_table(m: Model) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def compact_table(df: pd.DataFrame) -> str:
+    """A DataFrame as an escaped, small-print HTML table (for cards inside widgets)."""
+    body = df.to_html(index=False, escape=True, border=0, classes="ihbook-table")
+    return body.replace("<table ", '<table style="font-size:0.82em" ', 1)
+
+
 def model_card_html(m: Model) -> str:
     """One model as an escaped HTML card: summary, payers, numbers, named risks."""
     parts = [f"<h4>{html.escape(m.name)}</h4><p>{html.escape(m.summary)}</p>",
@@ -218,8 +224,7 @@ def model_card_html(m: Model) -> str:
     if nt.empty:
         parts.append("<p><strong>来源给出的数字：</strong>无（来源只描述了模式）。</p>")
     else:
-        parts.append("<p><strong>来源给出的数字：</strong></p>" + nt.to_html(index=False, escape=True, border=0,
-                                                                             classes="ihbook-table"))
+        parts.append("<p><strong>来源给出的数字：</strong></p>" + compact_table(nt))
     if m.risks:
         items = "".join(f"<li>{html.escape(quotes.cite(cid))}：{html.escape(ledger.claim(cid)['quote'])}</li>"
                         for cid in m.risks)
@@ -245,7 +250,7 @@ def payers_table() -> pd.DataFrame:
     for key, label in PAYERS.items():
         ms = [m.name for m in MODELS if key in m.payers]
         rows.append({"付费方": label, "付费进入的模式": "、".join(ms) or "—", "模式数": len(ms)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("付费方")
 
 
 # --- profitability ---------------------------------------------------------------------------
@@ -289,8 +294,9 @@ def profit_chart() -> None:
               frameon=False, fontsize=8, loc="lower right")
     charts.publish(fig, "ch06-profitability", data[["label", "value", "unit", "claim_id", "source_id"]],
                    alt="；".join(f"{r.label}：{ledger.display_value(ledger.claim(r.claim_id))}" for r in data.itertuples()),
-                   caption=("全部数字出自 2025 年的报告；“不足15%”是上限而非点值，画成浅色。头部平台与全行业的毛利率是同一份报告"
-                            "在两处给出的同一说法；“年度健康管家”的付费转化率与全行业的付费意愿恰好相同，报告没有解释两者的关系。"))
+                   caption=(f"全部数字出自 2025 年的报告；“{ledger.display_value(ledger.claim('R25-127'))}”是上限而非点值，画成浅色。"
+                            "头部平台与全行业的毛利率是同一份报告在两处给出的同一说法；“年度健康管家”的付费转化率与全行业的付费意愿"
+                            "恰好相同，报告没有解释两者的关系。"))
 
 
 LOSS_ROWS = [("头部企业累计亏损（连续五年）", "R25-129"), ("行业整体亏损（2023年）", "R25-326"),
@@ -478,8 +484,9 @@ def unit_economics_explorer() -> None:
         states.append((s.label, fig, data, alt))
     charts.publish_states(
         "ch06-unit-economics", states,
-        caption=("读者情景，不是来源的数字：起点取 2025 年报告的年费与付费转化率（R25-107、R25-108）、其“不足15%”的毛利率上限"
-                 "（R25-127）和一个未具名平台的获客成本（R25-325）；其余各情景只改动一项或几项，计算由本书完成。"),
+        caption=("读者情景，不是来源的数字：起点取 2025 年报告的年费与付费转化率（R25-107、R25-108）、其"
+                 f"“{ledger.display_value(ledger.claim('R25-127'))}”的毛利率上限（R25-127）和一个未具名平台的获客成本"
+                 "（R25-325）；其余各情景只改动一项或几项，计算由本书完成。"),
         description="情景：", style="dropdown")
 
 

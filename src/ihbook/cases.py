@@ -189,7 +189,8 @@ def case_card_html(case: str) -> str:
     n_conf = int((t["冲突"] != "—").sum())
     head = (f"<h4>{html.escape(label)}</h4><p>{html.escape(CASE_FACTS[case])}</p>"
             f"<p>本表 {len(t)} 个数字，来自 {n_src} 份来源；其中个例 {n_anec} 个、卷入冲突 {n_conf} 个（本书统计）。</p>")
-    table = t.to_html(index=False, escape=True, border=0, classes="ihbook-table")
+    table = t.to_html(index=False, escape=True, border=0, classes="ihbook-table").replace(
+        "<table ", '<table style="font-size:0.8em" ', 1)
     return f'<div class="ihbook-card">{head}<div class="ihbook-table-scroll" style="max-height:30em;overflow:auto">{table}</div></div>'
 
 

@@ -187,12 +187,15 @@ def table_html(df: pd.DataFrame, heading: str = "") -> str:
         theme = THEMES[r["theme"]] + (f"；{THEMES[r['theme_other']]}" if r["theme_other"] else "")
         cells = [r["date_as_written"], LEVELS[r["level"]], r["issuer"] or "（原文未写）", display_title(r),
                  theme, STATUSES[r["status"]], sources.short_name(r["source_id"]), flags or "—"]
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
-                    + f'<td><code>{html.escape(r["policy_id"])}</code></td></tr>')
+        nowrap = {0, 1, 6}  # time, level, source: short, keep on one line
+        rows.append("<tr>" + "".join(
+            f'<td style="white-space:nowrap">{html.escape(str(c))}</td>' if i in nowrap else f"<td>{html.escape(str(c))}</td>"
+            for i, c in enumerate(cells))
+                    + f'<td style="white-space:nowrap"><code>{html.escape(r["policy_id"])}</code></td></tr>')
     cols = ["时间（原文）", "层级", "发布机关", "名称或内容", "领域", "状态", "来源", "标记", "编号"]
     header = "".join(f"<th>{c}</th>" for c in cols)
     return (head + '<div class="ihbook-table-scroll" style="max-height:26em;overflow:auto">'
-            '<table class="ihbook-table"><thead><tr>' + header + "</tr></thead><tbody>"
+            '<table class="ihbook-table" style="font-size:0.85em"><thead><tr>' + header + "</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></div>")
 
 
@@ -254,7 +257,7 @@ def filter_widget():
         w.jslink((dd[1], "index"), (m, "selected_index"))
     for i in inners:
         w.jslink((dd[2], "index"), (i, "selected_index"))
-    box = w.VBox([w.HBox(dd), outer])
+    box = w.VBox([w.VBox(dd), outer])
     box.add_class("ihbook-widget")
     return box
 
@@ -309,7 +312,7 @@ def timeline_chart() -> None:
     pts = timeline_points()
     slots = year_slots()
     fig, ax = charts.figure("政策时间线：按层级与领域", "年份（年；只列出来源提到的年份，右侧一栏为未注年份的条目）", "",
-                            size=(9.6, 5.6))
+                            size=(8.6, 5.8))
     for level, (color, marker) in LEVEL_STYLE.items():
         grp = pts[pts.level == level]
         if grp.empty:
@@ -324,7 +327,7 @@ def timeline_chart() -> None:
         for k, (_, r) in enumerate(grp.sort_values("x").iterrows()):
             off = r.x - round(r.x)  # late-in-year points lean left, early ones right
             ha = "right" if off > 0.3 else "left" if off < -0.3 else "center"
-            ax.annotate(r["short"], (r.x, r.y), textcoords="offset points", xytext=(0, (7, -12, 17, -22)[k % 4]),
+            ax.annotate(r["short"], (r.x, r.y), textcoords="offset points", xytext=(0, (7, -12, 21, -25)[k % 4]),
                         ha=ha, fontsize=7, color="#333")
     ax.axvline(len(slots) - 1.5, color="#999", linestyle="--", linewidth=0.8)
     n_undated = int((pts.year == "").sum())
@@ -436,6 +439,7 @@ def domain_table() -> pd.DataFrame:
     t = t.reindex(columns=[c for c in LEVELS.values() if c in t.columns])
     t["合计"] = t.sum(axis=1)
     t.index.name = "领域（主）"
+    t.columns.name = "层级"
     return t
 
 
