@@ -286,10 +286,13 @@ def conflict_list(kind: str) -> None:
     if tab.empty:
         _say(f"冲突清单中没有“{conflicts.KIND_LABELS.get(kind, kind)}”类冲突。")
         return
-    head = "".join(f"<th>{h}</th>" for h in ("编号", "摘要", "倍数", "可能原因", "说明"))
+    nowrap = ' style="white-space:nowrap"'
+    head = (f"<th{nowrap}>编号</th><th>摘要</th><th{nowrap}>倍数</th>"
+            f'<th style="min-width:5.5em">可能原因</th><th>说明</th>')
     body = "".join(
-        f"<tr><td><b>{html.escape(r['编号'])}</b></td><td>{html.escape(r['摘要'])}</td>"
-        f"<td>{html.escape(r['倍数'])}</td><td>{html.escape(r['可能原因'])}</td><td>{html.escape(r['说明'])}</td></tr>"
+        f"<tr><td{nowrap}><b>{html.escape(r['编号'])}</b></td><td>{html.escape(r['摘要'])}</td>"
+        f"<td{nowrap}>{html.escape(r['倍数'])}</td><td>{html.escape(r['可能原因'])}</td>"
+        f"<td>{html.escape(r['说明'])}</td></tr>"
         for r in tab.to_dict("records"))
     plain = "\n".join(f"{r['编号']}｜{r['倍数']}｜{r['可能原因']}｜{r['摘要']}" for r in tab.to_dict("records"))
     _html(f'<table class="ihbook-conflicts"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>', plain)
@@ -494,6 +497,17 @@ def within_conflicts(source_id: str) -> int:
     return n
 
 
+def within_origin() -> str:
+    """Which sources the within-source conflicts come from, e.g. ‘全部出自文档分享网站（2025）’."""
+    df = conflicts.load_conflicts().query("kind == 'within-source'")
+    if df.empty:
+        return "没有出现"
+    origin = df.claim_ids.str.split(";").str[0].map(lambda c: ledger.claim(c)["source_id"]).value_counts()
+    if len(origin) == 1:
+        return f"全部出自{sources.short_name(origin.index[0])}"
+    return "分别出自" + "、".join(f"{sources.short_name(s)}（{n} 条）" for s, n in origin.items())
+
+
 @lru_cache(maxsize=None)
 def _profile() -> pd.DataFrame:
     claims = ledger.load_claims()
@@ -687,6 +701,7 @@ def glue_numbers() -> None:
     n_anon = len(ANON.findall(sources.text("report-2025")))
     glue("ch10-anon-count-report-2025", Markdown(f"{n_anon} 处"), display=False)
     glue("ch10-reused-report-2025", Markdown(f"{len(reused_figures('report-2025'))} 组"), display=False)
+    glue("ch10-within-origin", Markdown(within_origin()), display=False)
     claims = ledger.load_claims()
     glue("ch10-ledger-size", Markdown(f"{len(claims)} 条"), display=False)
     glue("ch10-metric-keys", Markdown(f"{len(ledger.metrics())} 个"), display=False)

@@ -262,18 +262,21 @@ def users_chart() -> None:
         [["label", "value", "unit", "claim_id"]],
         share.assign(label="居民使用比例｜" + share.source_id.map(sources.short_name))[["label", "value", "unit", "claim_id"]],
     ], ignore_index=True)
+    per_source = "；".join(
+        f"{sources.short_name(sid)}给出 {len(g)} 处，其中 {int(g.undated.sum())} 处没有年份"
+        for sid, g in pts.groupby("source_id", sort=True))
     charts.publish(fig, "ch08-users", data, caption=(
-        "左：全国互联网医疗用户规模。观研天下给出 2023 年 6 月的一个时点；2025 年的报告给出五个数字，其中三个没有年份"
-        "（画在右侧灰带里），2024 年的同一数字出现两次。两个来源分开画出，它们的分歧登记为冲突 CF-ae74cf、CF-0a05fa 等，"
-        "报告自身的前后不一致登记为 CF-f81d3e、CF-4b431f 等。右：36 氪引用艾媒咨询的居民使用比例，是比例而非人数，单独成图。"))
+        f"左：全国互联网医疗用户规模（{per_source}；没有年份的画在右侧灰带里）。两个来源分开画出，它们的分歧登记为冲突 "
+        "CF-ae74cf、CF-0a05fa 等，报告自身的前后不一致登记为 CF-f81d3e、CF-4b431f 等。"
+        "右：36 氪引用艾媒咨询的居民使用比例，是比例而非人数，单独成图。"))
 
 
 def company_users() -> pd.DataFrame:
     """Company-level user counts (each a different measure), converted to 万人 by the book."""
     df = ledger.select(metric=COMPANY_USER_METRICS)
     df = df.drop_duplicates(["source_id", "metric", "entity", "value", "unit"])  # one article repeating itself
-    rows = [{"label": f"{ledger.entity_label(r['entity'])}｜{ledger.label(r['metric'])}｜"
-                      f"{sources.short_name(r['source_id'])}｜{_period_label(r['period'])}",
+    rows = [{"label": f"{ledger.entity_label(r['entity']).split('（')[0]}：{ledger.label(r['metric'])}\n"
+                      f"{sources.short_name(r['source_id'])}，{_period_label(r['period'])}",
              "value": convert(r, "万人"), "unit": "万人", "claim_id": r["claim_id"],
              "as_written": ledger.display_value(r), "source_id": r["source_id"], "kind": r["kind"]}
             for r in df.sort_values("claim_id").to_dict("records")]
@@ -283,13 +286,13 @@ def company_users() -> pd.DataFrame:
 def company_users_chart() -> None:
     data = company_users()
     fig, ax = charts.figure("企业与平台的用户数：口径各异，不能相加", "用户数（万人；本书换算）", "",
-                            size=(7.6, 0.55 * len(data) + 1.4))
+                            size=(7.2, 0.75 * len(data) + 1.4))
     colors = charts.source_colors(data.source_id.unique())
     for y, r in enumerate(data.itertuples()):
         ax.barh(y, r.value, color=colors[r.source_id][0], height=0.6)
         ax.annotate(f"{r.as_written}（{r.claim_id}）", (r.value, y), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=8)
-    ax.set_yticks(range(len(data)), data.label, fontsize=8)
+    ax.set_yticks(range(len(data)), data.label, fontsize=9)
     ax.set_xlim(0, data.value.max() * 1.45)
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", alpha=0)
