@@ -96,3 +96,17 @@ def test_conflict_points_draw_each_source_apart():
     weiyi = pts[pts.panel.str.startswith("微医")]
     assert set(weiyi.source_id) == {"36kr-2021", "report-2025"}
     assert {"KR21-017", "R25-077"} <= set(weiyi.claim_id)
+
+
+def test_summary_table_adds_up_to_the_table():
+    t = cases.summary_table()
+    df = cases.load_companies()
+    assert int(t["数字"].sum()) == len(df.drop_duplicates(["case", "claim_id"]))
+    assert list(t.index) == [v[0] for v in cases.CASES.values()]
+    assert int(t.loc["村医通项目", "来源数"]) == 1
+
+
+def test_conflict_magnitude_reads_the_conflict_list():
+    assert cases.conflict_magnitude("CF-82c24d") > 2
+    with pytest.raises(KeyError):
+        cases.conflict_magnitude("CF-000000")

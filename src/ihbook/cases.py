@@ -57,7 +57,7 @@ NOTES = {
     "KR21-023": "36氪文章发表于2021年7月，所称“2021年”营收应是截至2021年3月的财年口径，不是2021自然年；账本按原文记作2021。",
     "R25-077": "与36氪 KR21-017 冲突（CF-82c24d）；同一报告第6.1节另有“连接超过2700家医疗机构”（R25-164）。",
     "R25-164": "“超过2700家”本身与36氪的“7800多家”并不矛盾，冲突在第4.2节不带“超过”的说法（R25-077）。",
-    "KR21-017": "36氪称“医院”，2025年报告称“医疗机构”，口径可能不同；两者相差近两倍（CF-82c24d）。",
+    "KR21-017": "36氪称“医院”，2025年报告称“医疗机构”，口径可能不同；相差的倍数见冲突 CF-82c24d。",
     "R25-163": "与36氪所说的自有互联网医院数（KR21-019）数字相同而对象不同（区域医疗中心），报告未说明两者关系。",
     "R25-171": "“某试点地区”未具名；节约额如何计算，报告没有说明。",
     "R25-173": "服务费按节约额的比例支付；试点地区未具名，无法核实。",
@@ -312,7 +312,7 @@ def conflict_chart() -> None:
 
     fonts.setup()
     pts = conflict_points()
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.4), dpi=charts.DPI)
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.6), dpi=charts.DPI)
     colors = charts.source_colors(pts.source_id.unique())
     for ax, (title, entity, metric, unit) in zip(axes, CONFLICT_PAIRS):
         grp = pts[pts.panel == title].reset_index(drop=True)
@@ -329,8 +329,8 @@ def conflict_chart() -> None:
                 ax.annotate("", xy=(hi * 1.05, i), xytext=(hi, i), arrowprops=dict(arrowstyle="->", color=color))
             ax.plot([r.value], [i], marker=marker, color=color, markersize=8, linestyle="none")
             ax.annotate(f"{r.value_as_written}（{r.period or '时期未注'}）", (r.value, i), textcoords="offset points",
-                        xytext=(0, 8), fontsize=8, ha="center", color=color)
-        ax.set_yticks(range(len(grp)), grp.label, fontsize=8)
+                        xytext=(0, 8), fontsize=9, ha="center", color=color)
+        ax.set_yticks(range(len(grp)), grp.label, fontsize=9)
         ax.set_ylim(-0.7, len(grp) - 0.3)
         ax.set_xlim(0, grp.value.max() * 1.9)
         ax.set_xlabel(f"{ledger.label(metric)}（{unit}）", fontsize=9)
@@ -341,6 +341,35 @@ def conflict_chart() -> None:
                    alt="；".join(f"{r.panel}：{r.label} {r.value_as_written}" for r in pts.itertuples()),
                    caption=("来源说法不一的两处：微医的网络规模（冲突 CF-82c24d）与平安的自有医生数（冲突 CF-62f418）。"
                             "浅色横条表示原文限定词给出的范围：“超过”向右开口，“约”取上下一成；范围彼此不相交即为冲突。"))
+
+
+def summary_table() -> pd.DataFrame:
+    """Per case: how many numbers, from how many sources, how many anecdotes, in conflicts,
+    shared with other companies (the book's tally of its own table)."""
+    df = load_companies().drop_duplicates(["case", "claim_id"])
+    df = df.assign(个例=df.kind.eq("anecdote"), 有冲突=df.conflict_ids.ne(""), 合计数字=df.shared.eq("1"))
+    out = df.groupby("case_label", sort=False).agg(
+        数字=("claim_id", "count"), 来源数=("source_id", "nunique"), 个例=("个例", "sum"),
+        卷入冲突=("有冲突", "sum"), 多家合计=("合计数字", "sum"))
+    out.index.name = "案例"
+    return out
+
+
+def conflict_magnitude(conflict_id: str) -> float:
+    """The detector's ratio between two disagreeing claims (from data/conflicts.csv)."""
+    cf = conflicts.load_conflicts().set_index("conflict_id")
+    if conflict_id not in cf.index:
+        raise KeyError(f"冲突清单中没有“{conflict_id}”")
+    return float(cf.loc[conflict_id, "magnitude"])
+
+
+def glue_numbers() -> None:
+    """Glue the book's tallies that chapter 7's prose cites."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for key, cf in (("ch07-cf-weiyi", "CF-82c24d"), ("ch07-cf-pingan", "CF-62f418")):
+        glue(key, Markdown(f"约 {conflict_magnitude(cf):.2f} 倍（冲突清单 {cf}）"), display=False)
 
 
 def counts() -> dict[str, int]:

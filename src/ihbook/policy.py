@@ -187,14 +187,14 @@ def table_html(df: pd.DataFrame, heading: str = "") -> str:
         theme = THEMES[r["theme"]] + (f"；{THEMES[r['theme_other']]}" if r["theme_other"] else "")
         cells = [r["date_as_written"], LEVELS[r["level"]], r["issuer"] or "（原文未写）", display_title(r),
                  theme, STATUSES[r["status"]], sources.short_name(r["source_id"]), flags or "—"]
-        nowrap = {0, 1, 6}  # time, level, source: short, keep on one line
+        nowrap = {1, 6}  # level and source: short, keep on one line
         rows.append("<tr>" + "".join(
             f'<td style="white-space:nowrap">{html.escape(str(c))}</td>' if i in nowrap else f"<td>{html.escape(str(c))}</td>"
             for i, c in enumerate(cells))
                     + f'<td style="white-space:nowrap"><code>{html.escape(r["policy_id"])}</code></td></tr>')
     cols = ["时间（原文）", "层级", "发布机关", "名称或内容", "领域", "状态", "来源", "标记", "编号"]
     header = "".join(f"<th>{c}</th>" for c in cols)
-    return (head + '<div class="ihbook-table-scroll" style="max-height:26em;overflow:auto">'
+    return (head + '<div class="ihbook-table-scroll" style="max-height:34em;overflow:auto">'
             '<table class="ihbook-table" style="font-size:0.85em"><thead><tr>' + header + "</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></div>")
 
