@@ -20,6 +20,7 @@ import math
 import pandas as pd
 
 from . import charts, ledger, sources
+from .stages import TD, TH
 
 SUPPLY, DEMAND, TARGET = "IR20-004", "IR20-005", "IR20-006"
 BASE_YEAR = 2019
@@ -124,13 +125,14 @@ def segments_table() -> None:
         quote = q.loc[qid, "quote"]
         if quote not in sources.text(q.loc[qid, "source_id"]):
             raise ledger.LedgerError([ledger.DataError("data/quotes.csv", 0, "quote", f"{qid} 不是原文")])
-        rows.append(f"<tr><th>{html.escape(name)}</th><td>“{html.escape(quote)}”<br><small>〔{qid}〕</small></td>"
-                    f"<td>{html.escape(gloss)}</td></tr>")
+        rows.append(f'<tr><th style="{TH}">{html.escape(name)}</th><td style="{TD}">“{html.escape(quote)}”<br><small>〔{qid}〕</small></td>'
+                    f'<td style="{TD}">{html.escape(gloss)}</td></tr>')
         plain.append(f"{name}：“{quote}”〔{qid}〕 —— {gloss}")
     src = q.loc[SEGMENTS[0][1], "source_id"]
     from .quotes import attribution
 
-    body = ('<table class="ihbook-table"><thead><tr><th>环节</th><th>来源原文</th><th>本书的解释</th></tr></thead>'
+    body = ('<table class="ihbook-table" style="width:100%;border-collapse:collapse"><thead><tr>'
+            f'<th style="{TH}">环节</th><th style="{TD}">来源原文</th><th style="{TD}">本书的解释</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
             f'<p class="ihbook-table-foot">原文出自：{html.escape(attribution(src))}（“2020年中国互联网医疗诊后定义”图）。</p>')
     display({"text/html": body, "text/plain": "\n".join(plain)}, raw=True)

@@ -271,6 +271,10 @@ def glue_numbers() -> None:
 
 # --- tables --------------------------------------------------------------------------------
 
+TH = "white-space:nowrap;vertical-align:top;text-align:left;padding:0.35em 0.7em 0.35em 0;border-bottom:1px solid rgba(128,128,128,0.35)"
+TD = "vertical-align:top;text-align:left;padding:0.35em 0.7em 0.35em 0;border-bottom:1px solid rgba(128,128,128,0.35)"
+
+
 def _cell(rows: pd.DataFrame) -> str:
     parts = []
     for r in rows.itertuples():
@@ -292,9 +296,11 @@ def _stage_table(stage: str, aspects=ASPECTS) -> str:
         sub = df[df.aspect == aspect]
         if sub.empty:
             continue
-        cells = "".join(f"<td>{_cell(sub[sub.source_id == s])}</td>" for s in srcs)
-        body.append(f"<tr><th>{html.escape(aspect)}</th>{cells}</tr>")
-    return (f'<table class="ihbook-table ihbook-stage-table"><thead><tr><th>方面</th>{head}</tr></thead>'
+        cells = "".join(f'<td style="{TD}">{_cell(sub[sub.source_id == s])}</td>' for s in srcs)
+        body.append(f'<tr><th style="{TH}">{html.escape(aspect)}</th>{cells}</tr>')
+    head = head.replace("<th>", f'<th style="{TD}">')
+    return (f'<table class="ihbook-table ihbook-stage-table" style="width:100%;border-collapse:collapse">'
+            f'<thead><tr><th style="{TH}">方面</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
@@ -322,26 +328,29 @@ def side_by_side() -> None:
 
 # --- figures -------------------------------------------------------------------------------
 
-def _text_width(text: str, char_w: float) -> float:
-    return sum(char_w * (0.55 if ord(ch) < 0x2E80 else 1.0) for ch in text)
+def spread_labels(ys: list[float], gap: float, lo: float, hi: float, rounds: int = 200) -> list[float]:
+    """Label positions near ``ys`` (sorted) that keep at least ``gap`` apart inside [lo, hi].
 
-
-def _lanes(ev: pd.DataFrame, char_w: float, gap: float) -> list[int]:
-    """Greedy placement: each label goes to the lowest lane where it does not overlap the previous one."""
-    ends: list[float] = []
-    lanes = []
-    for r in ev.itertuples():
-        start = r.x
-        width = _text_width(f"{r.when} {r.text}", char_w) + gap
-        for i, e in enumerate(ends):
-            if start > e:
-                ends[i] = start + width
-                lanes.append(i)
-                break
-        else:
-            ends.append(start + width)
-            lanes.append(len(ends) - 1)
-    return lanes
+    Overlapping neighbours are pushed apart symmetrically until nothing overlaps, so a cluster
+    of events in one year spreads around that year instead of running down the page.
+    """
+    pos = list(ys)
+    for _ in range(rounds):
+        moved = False
+        for i in range(1, len(pos)):
+            overlap = gap - (pos[i] - pos[i - 1])
+            if overlap > 1e-9:
+                pos[i - 1] -= overlap / 2
+                pos[i] += overlap / 2
+                moved = True
+        if pos:
+            if pos[0] < lo:
+                pos = [p + (lo - pos[0]) for p in pos]
+            if pos[-1] > hi:
+                pos = [p - (pos[-1] - hi) for p in pos]
+        if not moved:
+            break
+    return pos
 
 
 def _provenance(ev: pd.DataFrame) -> pd.DataFrame:
@@ -354,74 +363,71 @@ def _provenance(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline_figure(highlight: str | None = None):
-    """The events on one axis, and below it the stage spans of iResearch and woshipm.
+    """A vertical timeline: time runs down the page; on the left the stage spans of iResearch and
+    woshipm, on the right the dated events with leader lines to their labels.
 
     With ``highlight`` (a stage), that stage's spans are drawn strong and the events inside
     iResearch's span for it are emphasised; everything else is greyed.
     """
     ev = load_timeline()
     first, last = int(ev.x0.min()), int(math.ceil(ev.x1.max()))
-    xmin, xmax = first - 1.5, last + 1.0
+    top, bottom = first - 2.6, last + 0.4
+    band_top = top + 1.0
     title = f"互联网医疗大事年表（{first}–{last - 1}）与两种阶段划分"
-    fig, ax = charts.figure(title, "年份（年）", "", size=(9.6, 6.6))
+    fig, ax = charts.figure(title, "", "年份（年）", size=(7.4, 8.6))
     ax.grid(False)
-    ax.spines[["left"]].set_visible(False)
-    fig.canvas.draw()
-    width_pt = ax.get_window_extent().width * 72 / fig.dpi
-    char_w = (xmax - xmin) * 8.0 / width_pt
-    lanes = _lanes(ev, char_w, gap=0.25)
-    lane_h = 0.55
+    ax.spines[["bottom", "right", "top"]].set_visible(False)
+    ax.set_xticks([])
+    ax.set_xlim(0, 10)
+    ax.set_ylim(bottom, top)  # time runs down
     in_stage = set(events_in(highlight).event_id) if highlight in IH_STAGES else set()
 
-    ax.axhline(0, color="#333", linewidth=1)
-    ranged_seen = 0
-    for r, lane in zip(ev.itertuples(), lanes):
-        on = not highlight or r.event_id in in_stage
-        color = CATEGORY_COLORS[r.category] if on else "#b0b0b0"
-        y = 0.6 + lane * lane_h
-        ax.plot([r.x, r.x], [0, y], color="#c8c8c8", linewidth=0.7, zorder=1)
-        if r.ranged:
-            k = ranged_seen = ranged_seen + 1
-            yr = 0.1 + 0.12 * (k % 2)
-            ax.plot([r.x0, r.x1], [yr, yr], color=color, linewidth=4, alpha=0.7, solid_capstyle="butt", zorder=2)
-        else:
-            ax.plot([r.x], [0], marker="o", color=color, markersize=6, zorder=3)
-        ax.text(r.x, y, f"{r.when} {r.text}", fontsize=8, ha="left", va="center", zorder=4,
-                color="#222" if on else "#9a9a9a",
-                bbox={"facecolor": "white", "edgecolor": color if on else "#dddddd", "pad": 1.5,
-                      "linewidth": 1.4 if (highlight and on) else 0.6})
-
-    band_y = {"iresearch-2020": -0.9, "woshipm-2021": -1.9}
+    band_x = {"iresearch-2020": 0.15, "woshipm-2021": 1.35}
+    band_w = 1.05
     df = _stages()
-    for sid, y in band_y.items():
+    for sid, x in band_x.items():
+        ax.text(x + band_w / 2, top + 0.05, sources.short_name(sid).replace("（", "\n（").replace("人人都是产品经理", "人人都是\n产品经理"),
+                ha="center", va="top", fontsize=8, color="#333")
         for r in df[(df.source_id == sid) & (df.aspect == "时期")].itertuples():
-            start = max(r.start, xmin)
+            start = max(r.start, band_top)
             end = _open_end(sid) if math.isnan(r.end) else r.end
             strong = highlight is None or highlight == r.stage
-            name = df[(df.source_id == sid) & (df.stage == r.stage) & (df.aspect == "名称")].text.iloc[0]
-            label = name if sid == "iresearch-2020" else r.text
-            ax.barh(y, end - start, left=start, height=0.62, color=STAGE_COLORS[r.stage],
-                    alpha=0.85 if strong else 0.18, hatch="//" if r.dating == "inferred" else None,
-                    edgecolor="white", linewidth=0.8)
-            ongoing = " →" if math.isnan(r.end) else ""
-            ax.text(start + 0.12, y, f"{r.stage} {label}{ongoing}", fontsize=8, va="center", ha="left",
-                    color="#111" if strong else "#888",
-                    bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.8})
-        if highlight in IH_STAGES and highlight in spans(highlight) and sid == "iresearch-2020":
-            s, e, _ = spans(highlight)[sid]
-            e = xmax if math.isnan(e) else e
-            ax.axvspan(s, e, color=STAGE_COLORS[highlight], alpha=0.13, zorder=0)
-    ax.set_yticks(list(band_y.values()), [sources.short_name(s).replace("（", "\n（") for s in band_y], fontsize=8)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(-2.5, 0.6 + (max(lanes) + 1) * lane_h)
-    ticks = list(range(first - first % 2, last + 1, 2))
-    ax.set_xticks(ticks, [str(t) for t in ticks])
+            ax.bar(x + band_w / 2, end - start, bottom=start, width=band_w, color=STAGE_COLORS[r.stage],
+                   alpha=0.85 if strong else 0.18, hatch="//" if r.dating == "inferred" else None,
+                   edgecolor="white", linewidth=0.8)
+            mid = (start + min(end, bottom)) / 2
+            ax.text(x + band_w / 2, mid, r.stage + ("\n↓" if math.isnan(r.end) else ""), ha="center", va="center",
+                    fontsize=10, color="#111" if strong else "#999",
+                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0})
+    if highlight in IH_STAGES and "iresearch-2020" in spans(highlight):
+        s0, e0, _ = spans(highlight)["iresearch-2020"]
+        e0 = bottom if math.isnan(e0) else e0
+        ax.axhspan(s0, e0, xmin=0.0, xmax=1.0, color=STAGE_COLORS[highlight], alpha=0.12, zorder=0)
+
+    line_x, label_x = 3.0, 3.55
+    ax.plot([line_x, line_x], [first, last], color="#333", linewidth=1)
+    ys = spread_labels(list(ev.x), gap=0.58, lo=band_top, hi=bottom - 0.1)
+    ranged_seen = 0
+    for r, y in zip(ev.itertuples(), ys):
+        on = not highlight or r.event_id in in_stage
+        color = CATEGORY_COLORS[r.category] if on else "#b0b0b0"
+        if r.ranged:
+            ranged_seen += 1
+            xr = line_x - 0.18 - 0.16 * (ranged_seen % 2)
+            ax.plot([xr, xr], [r.x0, r.x1], color=color, linewidth=4, alpha=0.75, solid_capstyle="butt")
+        ax.plot([line_x], [r.x], marker="o", color=color, markersize=5, zorder=3)
+        ax.plot([line_x, label_x - 0.08], [r.x, y], color="#c8c8c8", linewidth=0.7, zorder=1)
+        ax.text(label_x, y, f"{r.when}  {r.text}", fontsize=9, ha="left", va="center", zorder=4,
+                color="#222" if on else "#9a9a9a",
+                bbox={"facecolor": "white", "edgecolor": color if on else "#dddddd", "pad": 1.6,
+                      "linewidth": 1.4 if (highlight and on) else 0.6})
+    ticks = [t for t in range(first - first % 2, last + 1, 2) if t >= band_top]
+    ax.set_yticks(ticks, [str(t) for t in ticks])
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color=c, label=k) for k, c in CATEGORY_COLORS.items()]
               + [Patch(facecolor="white", edgecolor="#555", hatch="//", label="时段为本书推定")],
-              frameon=False, fontsize=8, loc="upper left", ncol=5, bbox_to_anchor=(0, -0.08))
+              frameon=False, fontsize=8, loc="upper left", ncol=5, bbox_to_anchor=(0, 0.0))
     return fig, _provenance(ev)
 
 
@@ -442,8 +448,8 @@ def timeline_chart() -> None:
     claims = [c for c in data.claim_id if c]
     charts.publish(
         fig, "ch02-timeline", data,
-        caption=("上半部分是来源标明了时间的事件：有数字的事件取自数字账本，无数字的事件取自来源原句（见 CSV 的 "
-                 "quote 列）；时段跨年的事件画成色带。下半部分是两个来源的阶段划分：艾瑞给出了起始年份，"
+        caption=("时间从上往下走。右侧是来源标明了时间的事件：有数字的事件取自数字账本，无数字的事件取自来源原句（见 CSV 的 "
+                 "quote 列）；跨年的事件在时间线左边画成竖条。左侧是两个来源的阶段划分：艾瑞给出了起始年份，"
                  "人人都是产品经理只说“21世纪的第一个十年”“近十年来”“目前处于过渡时期”，斜线表示时段由本书据这些措辞推定。"
                  "观研天下的“智慧医疗 1.0–4.0”说的是医院信息化，没有年份，未画入。"),
         alt=_alt(data, None))

@@ -26,7 +26,6 @@ system would fare with real patients.
 from __future__ import annotations
 
 import html
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -159,11 +158,7 @@ def _tokenizer():
 
     Its own instance, so adding the lexicon does not change how other chapters segment text.
     """
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
+    tk = ihtext.new_tokenizer()  # quiet; a copy of the main dictionary, not a second cache load
     if ihtext.USERDICT.exists():
         tk.load_userdict(str(ihtext.USERDICT))
     for word in lexicon().word:
@@ -492,7 +487,7 @@ def live_widget():
     widgets.deterministic_ids("ch03-triage-live")
     box = ipw.Textarea(value="", placeholder="在这里输入主诉，例如：咳嗽三天，有黄痰，没有发烧",
                        layout=ipw.Layout(width="100%", height="4em"))
-    button = ipw.Button(description="分诊（教学演示）", button_style="primary")
+    button = ipw.Button(description="分诊（教学演示）")
     out = ipw.HTML(value=f'<p class="ihbook-msg">{_esc(DISCLAIMER)} 输入主诉后点击按钮。</p>')
 
     def run(_=None):
