@@ -221,6 +221,14 @@ def show_case(case: str) -> None:
 
 # --- charts -------------------------------------------------------------------------------------
 
+SHORT_CASE = {"weiyi": "微医", "pingan": "平安", "jd": "京东健康", "ali": "阿里健康", "shangyi": "上医仁家",
+              "dxy": "丁香园", "cunyitong": "村医通"}
+SHORT_METRIC = {"connected_hospitals": "连接医院/机构", "connected_tier3_hospitals": "合作三甲医院",
+                "own_internet_hospitals": "自有互联网医院", "monthly_active_users": "月活用户",
+                "annual_active_users": "年活用户", "insured_users_served": "服务保险用户",
+                "rural_residents_served": "服务农村居民", "registered_doctors_platform": "注册医师",
+                "own_doctors": "自有医生", "contracted_doctors": "签约名医", "village_doctors_trained": "培训村医"}
+
 COMPARE_STATES = [
     ("医院网络", ["connected_hospitals", "connected_tier3_hospitals", "own_internet_hospitals"], "家", "数量（家）", False),
     ("用户规模", ["monthly_active_users", "annual_active_users", "insured_users_served", "rural_residents_served"],
@@ -237,29 +245,30 @@ def compare_points(metrics: list[str], unit: str) -> pd.DataFrame:
     df = df[df.metric.isin(metrics) & (df.shared == "0")].drop_duplicates("claim_id")
     factor = ledger.UNITS[unit][1]
     df = df.assign(value=[ledger.base_value(ledger.claim(c))[1] / factor for c in df.claim_id])
-    df["label"] = df.case_label + "·" + df.metric_label + "（" + df.claim_id + "）"
+    df["label"] = (df.case.map(SHORT_CASE) + "·" + df.metric.map(SHORT_METRIC).fillna(df.metric_label)
+                   + "（" + df.claim_id + "）")
     return df.sort_values(["case", "metric", "source_id", "claim_id"]).reset_index(drop=True)
 
 
 def _compare_figure(title: str, metrics: list[str], unit: str, axis: str, log: bool):
     pts = compare_points(metrics, unit)
-    fig, ax = charts.figure(f"案例对比：{title}", axis, "", size=(8.0, 0.42 * len(pts) + 1.8))
+    fig, ax = charts.figure(f"案例对比：{title}", axis, "", size=(7.6, 0.45 * len(pts) + 1.8))
     colors = charts.source_colors(pts.source_id.unique())
     for i, r in pts.iterrows():
         color, _ = colors[r.source_id]
         hatch = "//" if r.qualifier in ("over", "approx", "under") else None
         ax.barh(i, r.value, color=color, hatch=hatch, edgecolor="white" if hatch else None)
-        conf = f"；冲突 {r.conflict_ids}" if r.conflict_ids else ""
-        per = r.period or "时期未注"
-        ax.annotate(f"{r.value_as_written}（{sources.short_name(r.source_id)}，{per}{conf}）", (r.value, i),
-                    textcoords="offset points", xytext=(4, -3), fontsize=7.5)
-    ax.set_yticks(range(len(pts)), pts.label, fontsize=8)
+        conf = f"；{r.conflict_ids}" if r.conflict_ids else ""
+        per = f"，{r.period}" if r.period else ""
+        ax.annotate(f"{r.value_as_written}（{sources.short_name(r.source_id)}{per}{conf}）", (r.value, i),
+                    textcoords="offset points", xytext=(4, -3), fontsize=8.5)
+    ax.set_yticks(range(len(pts)), pts.label, fontsize=9)
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
         ax.set_xlim(pts.value.min() / 2, pts.value.max() * 60)
     else:
-        ax.set_xlim(0, pts.value.max() * 1.9)
+        ax.set_xlim(0, pts.value.max() * 2.1)
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", visible=False)
     from matplotlib.patches import Patch
