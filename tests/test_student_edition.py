@@ -125,6 +125,10 @@ def test_every_chapter_has_three_solved_exercises(name):
     solved = set(re.findall(r"\{solution(?:-start)?\}\s+(\S+)", text))
     assert len(labels) >= 3, f"{name}: {len(labels)} exercises"
     assert set(labels) <= solved, f"{name}: no solution for {set(labels) - solved}"
+    # the mix the course needs: computation on the ledger (gated, executed, checked by nbval)
+    # and recall or discussion (a written solution)
+    assert re.search(r"\{solution-start\}", text), f"{name}: no computational (gated) solution"
+    assert re.search(r"\{solution\}", text), f"{name}: no written (recall/discussion) solution"
 
 
 def test_chapter_one_known_solutions_are_removed():
