@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare everything the build and the tests need. Idempotent and fast when already done:
-#   1. system packages (Debian): chromium, fonts-noto-cjk, nodejs/npm, python3-venv — only if missing
+#   1. system packages (Debian): chromium, fonts-noto-cjk, nodejs/npm, python3-venv, poppler-utils — only if missing
 #   2. Python venv at .venv with the package and its pinned dependencies (constraints.txt)
 #   3. npm packages from package-lock.json (npm ci)
 #   4. vendored browser files copied from node_modules into the git-ignored _vendor/
@@ -27,6 +27,8 @@ elif ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
     missing+=(fonts-noto-cjk)
 fi
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# pdftotext/pdffonts/pdfunite: scripts/pdf.sh merges the whole-book PDF, tests/test_pdf.py reads PDFs back
+command -v pdftotext >/dev/null 2>&1 && command -v pdfunite >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
