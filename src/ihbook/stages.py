@@ -224,6 +224,15 @@ def events_in(stage: str, source_id: str = "iresearch-2020") -> pd.DataFrame:
     return ev[(ev.x >= start) & (ev.x < end)]
 
 
+def highlighted(stage: str | None) -> set[str]:
+    """Events that fall in ``stage`` by either source's span (what the explorer emphasises)."""
+    ids: set[str] = set()
+    if stage in IH_STAGES:
+        for sid in BAND_SOURCES:
+            ids |= set(events_in(stage, sid).event_id)
+    return ids
+
+
 def conflict_ids(claim_ids, within: bool = False) -> list[str]:
     """Conflicts in ``data/conflicts.csv`` that involve any of ``claim_ids`` (with ``within``:
     only those among ``claim_ids`` alone)."""
@@ -355,7 +364,7 @@ def spread_labels(ys: list[float], gap: float, lo: float, hi: float, rounds: int
 
 def _provenance(ev: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "label": ev.when + " " + ev.text, "date": ev.date, "category": ev.category,
+        "label": ev.when + " " + ev.text, "event_id": ev.event_id, "date": ev.date, "category": ev.category,
         "value": ev.value, "unit": ev.unit, "claim_id": ev.claim_id, "quote_id": ev.quote_id,
         "source_id": ev.source_id, "period": ev.date, "kind": ev.kind,
         "value_as_written": ev.value_as_written, "quote": ev.quote,
@@ -380,7 +389,7 @@ def timeline_figure(highlight: str | None = None):
     ax.set_xticks([])
     ax.set_xlim(0, 10)
     ax.set_ylim(bottom, top)  # time runs down
-    in_stage = set(events_in(highlight).event_id) if highlight in IH_STAGES else set()
+    in_stage = highlighted(highlight)
 
     band_x = {"iresearch-2020": 0.15, "woshipm-2021": 1.35}
     band_w = 1.05
@@ -517,16 +526,18 @@ def _card(stage: str) -> str:
                 + _stage_table(SMART)
                 + "<p>观研天下说的是医院信息化（智慧医疗）的阶段，既没有给出各阶段的内容，也没有年份，"
                   "不能和互联网医疗的 1.0–3.0 对齐；年表因此不突出任何时段。</p></div>")
-    ev = events_in(stage)
-    items = "".join(f"<li>{html.escape(r.when)} {html.escape(r.text)}"
-                    f" <small>〔{html.escape(r.ref)}，{html.escape(sources.short_name(r.source_id))}〕</small></li>"
-                    for r in ev.itertuples())
-    s, e, _ = spans(stage)["iresearch-2020"]
-    when = f"{s:g} 年起，报告发表时仍在进行" if math.isnan(e) else f"{s:g}–{e - 1:g}"
+    lists = []
+    for sid in BAND_SOURCES:
+        s, e, dating = spans(stage)[sid]
+        when = f"{s:g} 年起" if math.isnan(e) else f"{s:g}–{e - 1:g}"
+        ev = events_in(stage, sid)
+        items = "".join(f"<li>{html.escape(r.when)} {html.escape(r.text)}"
+                        f" <small>〔{html.escape(r.ref)}，{html.escape(sources.short_name(r.source_id))}〕</small></li>"
+                        for r in ev.itertuples())
+        lists.append(f"<p><b>例子</b>：按{html.escape(sources.short_name(sid))}的时段（{when}，{DATING_LABELS[dating]}），"
+                     f"年表中的事件：</p>" + (f"<ul>{items}</ul>" if items else "<p>（年表中没有事件）</p>"))
     return (f'<div class="ihbook-stage-card"><h4>阶段 {html.escape(stage)}：各来源怎么说</h4>'
-            + _stage_table(stage)
-            + f"<p><b>例子</b>：年表中落在艾瑞所划时段（{when}）内的事件：</p>"
-            + (f"<ul>{items}</ul>" if items else "<p>（无）</p>") + "</div>")
+            + _stage_table(stage) + "".join(lists) + "</div>")
 
 
 def explorer(default: int = 0) -> None:
@@ -543,8 +554,7 @@ def explorer(default: int = 0) -> None:
         labels.append(label)
         card = ipw.HTML(value=_card(stage))
         panels.append(ipw.VBox([card, widgets.state_panel(charts.to_png(fig), _alt(data, stage if stage != SMART else None))]))
-        tables.append(data.assign(state=label, highlighted=data.label.isin(
-            (events_in(stage).when + " " + events_in(stage).text) if stage != SMART else [])))
+        tables.append(data.assign(state=label, highlighted=data.event_id.isin(highlighted(stage))))
         st = load_stages()
         st = st[st.stage == stage]
         tables.append(pd.DataFrame({"label": st.aspect + "：" + st.text, "source_id": st.source_id, "kind": "passage",
@@ -554,7 +564,7 @@ def explorer(default: int = 0) -> None:
     table.to_csv(CHART_DATA / "ch02-stage-explorer.csv", index=False, lineterminator="\n")
     box = widgets.selector(labels, panels, "查看：", default=default)
     src_line = charts.sources_line([c for c in table.claim_id.fillna("") if c], table.source_id)
-    caption = ("阶段浏览器：选一个阶段，上方表格并列各来源对它的描述（原文），下方年表突出艾瑞为该阶段所划的时段及其中的事件。"
+    caption = ("阶段浏览器：选一个阶段，上方表格并列各来源对它的描述（原文），下方年表突出两个来源为该阶段所划的时段及其中的事件。"
                "所有视图都已预先生成，网页上无需内核即可切换。")
     foot = (f'<div class="ihbook-chart-foot" id="fig-ch02-stage-explorer">{html.escape(caption)}'
             '<br><a href="../_static/chartdata/ch02-stage-explorer.csv" download>下载图表数据（CSV）</a>'

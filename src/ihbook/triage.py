@@ -445,7 +445,8 @@ def score_figure(res: Result, title: str):
     """Department scores for one complaint (the book's demo computation, not source data)."""
     from . import charts
 
-    fig, ax = charts.figure(title, "得分（分）", "", size=(6.4, 2.6))
+    n = max(len(res.scores), 1)
+    fig, ax = charts.figure(title, "得分（分）", "", size=(6.4, 1.3 + 0.45 * n))
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", visible=False)
     if res.scores:
