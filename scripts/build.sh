@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the HTML book strictly: every Sphinx warning is an error (-W), nitpicky references (-n),
 # and --keep-going reports all of them before failing. Notebooks are executed (cached in
-# _build/.jupyter_cache; only changed notebooks re-run); an error or any stderr output fails.
+# _build/.jupyter_cache; only changed notebooks re-run; in parallel by scripts/preexecute.py);
+# an error or any stderr output fails.
 # Usage: bash scripts/build.sh [extra jupyter-book build options, e.g. --all]
 # Output: _build/html/ (open _build/html/index.html), log: _build/build.log
 set -euo pipefail
@@ -19,6 +20,11 @@ mkdir -p _build
 # Chapters write chart data to _static/chartdata/ while they execute (ihbook.paths). Jupyter
 # Book only serves a root _static/ that exists when the build starts, so create it first.
 mkdir -p _static
+# Jupyter Book executes notebooks one at a time; first fill its execution cache with one kernel
+# per CPU (only notebooks not cached yet; IHBOOK_BUILD_JOBS=1 turns this off). Same execution,
+# same cache: Sphinx then reports "Using cached notebook". A notebook that fails here is run
+# again by Jupyter Book, which reports the error.
+.venv/bin/python scripts/preexecute.py || echo "[build] preexecute failed; Jupyter Book executes the notebooks itself"
 echo "[build] jupyter-book build . -n -W --keep-going $*"
 set +e
 .venv/bin/jupyter-book build . -n -W --keep-going "$@" 2>&1 | tee _build/build.log

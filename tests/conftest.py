@@ -115,3 +115,9 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+def pytest_configure(config):
+    # tests/test_reproducible.py: re-executes every notebook in a temporary copy (slow, one pass).
+    config.addinivalue_line(
+        "markers", "reproducible: re-executes notebooks and compares them byte for byte (scripts/reexecute.py)")

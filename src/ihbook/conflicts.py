@@ -23,6 +23,7 @@ in that file is typed by hand; the rules are general and documented here:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -243,8 +244,16 @@ def detect(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.sort_values(["_o", "claim_ids"]).drop(columns="_o").reset_index(drop=True)
 
 
+@functools.lru_cache(maxsize=4)
+def _read_conflicts(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def load_conflicts() -> pd.DataFrame:
-    return pd.read_csv(CONFLICTS, dtype=str, keep_default_na=False)
+    """data/conflicts.csv (a copy: callers may modify it). Read once per version of the file:
+    chapter 10 asks for it hundreds of times, and :func:`write` changes its mtime."""
+    st = CONFLICTS.stat()
+    return _read_conflicts(str(CONFLICTS), st.st_mtime_ns, st.st_size).copy()
 
 
 def write(path=CONFLICTS) -> pd.DataFrame:

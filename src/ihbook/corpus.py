@@ -125,11 +125,7 @@ def tokenizer(config: str = "full"):
         return text.setup(False)
     if config == "full":
         return text.setup(True)
-    text.setup(False)  # silences jieba's logger before another instance loads
-    import jieba
-
-    tk = jieba.Tokenizer()
-    tk.initialize()
+    tk = text.new_tokenizer()  # quiet, and a copy of the main dictionary already in memory
     for word, freq, tag in _userdict_entries():
         if word not in ADDED_TERMS:
             tk.add_word(word, freq, tag)
@@ -359,11 +355,10 @@ def keywords(top: int = 10) -> pd.DataFrame:
 
 def textrank(source_id: str, top: int = 10) -> pd.DataFrame:
     """jieba's TextRank keywords for one source (nouns, verbal nouns, verbs, names)."""
-    import jieba.posseg
     from jieba.analyse.textrank import TextRank
 
     tr = TextRank()
-    tr.tokenizer = tr.postokenizer = jieba.posseg.POSTokenizer(tokenizer("full"))
+    tr.tokenizer = tr.postokenizer = text.pos_tokenizer(tokenizer("full"))
     tr.stop_words = set(tr.STOP_WORDS) | set(text.stopwords())
     tags = tr.textrank(sources.text(source_id), topK=top, withWeight=True,
                        allowPOS=("ns", "n", "vn", "v", "nz"))

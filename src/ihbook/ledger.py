@@ -239,13 +239,22 @@ def entities() -> pd.DataFrame:
     return pd.read_csv(ENTITIES, dtype=str, keep_default_na=False).set_index("entity")
 
 
+@lru_cache(maxsize=None)
+def _claims_by_id() -> dict[str, dict]:
+    # First row per id; a dict lookup instead of filtering the ledger on every call (charts,
+    # captions and glue call claim() thousands of times per build).
+    out: dict[str, dict] = {}
+    for rec in _claims().to_dict("records"):
+        out.setdefault(rec["claim_id"], rec)
+    return out
+
+
 def claim(claim_id: str) -> dict:
     """One claim as a dict; an unknown id gives a clear Chinese error."""
-    df = _claims()
-    row = df[df.claim_id == claim_id]
-    if row.empty:
+    rec = _claims_by_id().get(claim_id) if isinstance(claim_id, str) else None
+    if rec is None:
         raise KeyError(f"账本中没有编号为“{claim_id}”的数字")
-    return row.iloc[0].to_dict()
+    return dict(rec)
 
 
 def select(metric: str | list[str] | None = None, entity: str | list[str] | None = None,
