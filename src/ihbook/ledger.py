@@ -39,6 +39,8 @@ PERIOD = re.compile(r"^(?:|\d{4}|\d{4}-(?:0[1-9]|1[0-2])|\d{4}-H[12]|\d{4}-Q[1-4
 CLAIM_ID = re.compile(r"^[A-Z]{1,3}\d{2}-\d{3}$")
 DECREASE = re.compile(r"减少|下降|降低|回落|下跌|缩小|降至|降")
 RANGE_SEP = re.compile(r"[~～—–-]|至|到")
+VAGUE_TEXT = re.compile(r"^(?:上|数|几|逾|超|近|约)")
+DURATION_UNITS = {"月": "个月"}  # "3月" reads as March; the ledger keeps the source's unit
 RELATION = re.compile(r"^(share|growth|cagr|diff|ratio|sum|exceeds):([A-Z0-9,-]+)$")
 
 
@@ -285,7 +287,10 @@ def display_value(rec: dict) -> str:
     vt = rec["value_text"]
     if rec["qualifier"] == "range" and not pd.isna(rec.get("value_max")):
         vt = f"{rec['value']:g}–{rec['value_max']:g}"
-    return f"{q}{vt}{rec['unit']}" if q not in ("区间",) else f"{vt}{rec['unit']}"
+    if q == "区间" or VAGUE_TEXT.match(vt):
+        q = ""  # "上千" already says "超过"; a range shows its two ends
+    unit = DURATION_UNITS.get(rec["unit"], rec["unit"])
+    return f"{q}{vt}{unit}"
 
 
 def base_value(rec: dict) -> tuple[str, float]:
