@@ -231,7 +231,7 @@ def __ihbook_probe():
     from ipywidgets.widgets.widget_selection import _Selection
     from ipywidgets.widgets.widget_int import _BoundedInt, _BoundedIntRange
     from ipywidgets.widgets.widget_float import _BoundedFloat, _BoundedFloatRange
-    TEXTS = ["互联网医院", "发烧咳嗽三天，喉咙痛", "", "<b>粗体</b><script>alert(1)</script>",
+    TEXTS = ["互联网医院", "医", "数据", "发烧咳嗽三天，喉咙痛", "", "<b>粗体</b><script>alert(1)</script>",
              "hello world 123", "医" * 5000]
 
     def user_handlers(wd, names):

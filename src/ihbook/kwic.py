@@ -15,8 +15,10 @@ quote is ready to cite (and to add to ``data/quotes.csv``).
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -58,13 +60,22 @@ def _sources(source_ids_: list[str] | str | None) -> list[str]:
     return wanted
 
 
+@lru_cache(maxsize=16)
+def _boundaries(body: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of every sentence boundary in ``body`` (computed once per text)."""
+    spans = [m.span() for m in SENTENCE_END.finditer(body)]
+    return [a for a, _ in spans], [b for _, b in spans]
+
+
 def _sentence(body: str, start: int, end: int) -> str:
     """The sentence around body[start:end], verbatim (bounded by 。！？； and line breaks)."""
-    left = 0
-    for m in SENTENCE_END.finditer(body, 0, start):
-        left = m.end()
-    m = SENTENCE_END.search(body, end)
-    right = m.end() if m else len(body)
+    # Same boundaries as scanning the text for each hit, found by bisection: a one-character
+    # term has hundreds of hits, and the live explorer must answer within a keystroke.
+    starts, ends = _boundaries(body)
+    i = bisect.bisect_right(ends, start)
+    left = ends[i - 1] if i else 0
+    j = bisect.bisect_left(starts, end)
+    right = ends[j] if j < len(starts) else len(body)
     return body[left:right].strip()
 
 
