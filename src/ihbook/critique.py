@@ -76,8 +76,18 @@ def _html(body: str, plain: str) -> None:
 
 # ---------------------------------------------------------------------------- conflicts
 
-def load_notes(path=NOTES) -> pd.DataFrame:
+@lru_cache(maxsize=8)
+def _read_notes(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def load_notes(path=NOTES) -> pd.DataFrame:
+    """data/conflict_notes.csv (a copy), read once per version of the file: every conflict
+    panel asks for it."""
+    from pathlib import Path
+
+    st = Path(path).stat()
+    return _read_notes(str(path), st.st_mtime_ns, st.st_size).copy()
 
 
 def check_notes(path=NOTES) -> list[ledger.DataError]:
