@@ -17,7 +17,8 @@ def chapters():
     files = [e["file"] for e in toc.get("chapters", []) if "file" in e]
     for part in toc.get("parts", []):
         files += [e["file"] for e in part.get("chapters", []) if "file" in e]
-    return [f for f in files if (ROOT / f"{f}.ipynb").exists()]
+    # the bar applies to numbered chapters (book/NN_name), not to the briefing or data pages
+    return [f for f in files if re.fullmatch(r"book/\d\d_\w+", f) and (ROOT / f"{f}.ipynb").exists()]
 
 
 def _load(name):

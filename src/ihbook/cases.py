@@ -18,7 +18,7 @@ import sys
 
 import pandas as pd
 
-from . import charts, conflicts, ledger, sources
+from . import charts, conflicts, ledger, sources, widgets
 from .paths import DATA
 
 COMPANIES = DATA / "companies.csv"
@@ -191,7 +191,7 @@ def case_card_html(case: str) -> str:
             f"<p>本表 {len(t)} 个数字，来自 {n_src} 份来源；其中个例 {n_anec} 个、卷入冲突 {n_conf} 个（本书统计）。</p>")
     table = t.to_html(index=False, escape=True, border=0, classes="ihbook-table").replace(
         "<table ", '<table style="font-size:0.8em" ', 1)
-    return f'<div class="ihbook-card">{head}<div class="ihbook-table-scroll" style="max-height:30em;overflow:auto">{table}</div></div>'
+    return f'<div class="ihbook-card">{head}{widgets.scroll_region(table, label + "：数字表（可滚动）")}</div>'
 
 
 def case_cards() -> None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import charts, sources, text
+from . import charts, sources, text, widgets
 from .ledger import DataError, LedgerError
 from .paths import DATA
 
@@ -194,9 +194,9 @@ def table_html(df: pd.DataFrame, heading: str = "") -> str:
                     + f'<td style="white-space:nowrap"><code>{html.escape(r["policy_id"])}</code></td></tr>')
     cols = ["时间（原文）", "层级", "发布机关", "名称或内容", "领域", "状态", "来源", "标记", "编号"]
     header = "".join(f"<th>{c}</th>" for c in cols)
-    return (head + '<div class="ihbook-table-scroll" style="max-height:34em;overflow:auto">'
-            '<table class="ihbook-table" style="font-size:0.85em"><thead><tr>' + header + "</tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table></div>")
+    table = ('<table class="ihbook-table" style="font-size:0.85em"><thead><tr>' + header + "</tr></thead><tbody>"
+             + "".join(rows) + "</tbody></table>")
+    return head + widgets.scroll_region(table, "政策清单（可滚动）", 34)
 
 
 def show_filter(level=None, theme=None, period=None) -> None:
@@ -460,8 +460,8 @@ def flagged_html() -> str:
                  r["related"] or "—", r["note"]]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     header = "".join(f"<th>{c}</th>" for c in ["编号", "来源", "时间（原文）", "名称", "标记", "相关条目", "说明"])
-    return ('<div class="ihbook-table-scroll" style="max-height:30em;overflow:auto"><table class="ihbook-table">'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return widgets.scroll_region(f'<table class="ihbook-table"><thead><tr>{header}</tr></thead>'
+                                 f"<tbody>{''.join(rows)}</tbody></table>", "标记了分歧的政策条目（可滚动）")
 
 
 def show_flagged() -> None:

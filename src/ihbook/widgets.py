@@ -85,3 +85,10 @@ def selector(labels: list[str], panels: list[w.Widget], description: str, defaul
 def message(text: str, level: str = "info") -> w.HTML:
     """A clear, escaped message for the reader (used for bad input)."""
     return w.HTML(value=f'<div class="ihbook-msg ihbook-msg-{level}" role="status">{html.escape(text)}</div>')
+
+
+def scroll_region(inner_html: str, label: str, max_height_em: float = 30) -> str:
+    """A scrolling box for a long table that keyboard and screen-reader users can reach
+    (focusable, a named region); ``inner_html`` must already be escaped."""
+    return (f'<div class="ihbook-table-scroll" tabindex="0" role="region" aria-label="{html.escape(label, quote=True)}" '
+            f'style="max-height:{max_height_em:g}em;overflow:auto">{inner_html}</div>')
