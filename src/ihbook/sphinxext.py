@@ -29,8 +29,17 @@ def _depart_hide_cell(self, node) -> None:
     self.body.append("</details>\n")
 
 
+def _citation_list_role(app, pagename, templatename, context, doctree):
+    """Sphinx marks a citation list ``role="list"`` but its items are not ``listitem``s (axe:
+    aria-required-children, critical); the plain ``div`` is what screen readers handle best."""
+    body = context.get("body")
+    if body and 'class="citation-list" role="list"' in body:
+        context["body"] = body.replace('class="citation-list" role="list"', 'class="citation-list"')
+
+
 def setup(app):
     datapage.setup(app)
+    app.connect("html-page-context", _citation_list_role)
     try:
         from myst_nb.sphinx_ import HideCodeCellNode
     except ImportError:  # a future myst-nb without this node: nothing to fix
