@@ -101,10 +101,7 @@ def _unshare_works() -> bool:
 def test_build_succeeds_without_network(tmp_path, record_property):
     copy = reexecute.snapshot(tmp_path / "repo")
     shutil.rmtree(copy / "_build", ignore_errors=True)
-    # chapter 1 links glossary terms and cites the bibliography: both pages come along
-    toc = {"format": "jb-book", "root": "book/intro",
-           "chapters": [{"file": "book/01_pain_points"}, {"file": "book/glossary"}, {"file": "book/bibliography"}]}
-    (copy / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True), encoding="utf-8")
+    # the whole book: chapters link each other through the glossary and the bibliography
     env = reexecute.kernel_env(copy)
     python = str(copy / ".venv" / "bin" / "python")
 

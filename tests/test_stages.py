@@ -81,7 +81,7 @@ def test_events_in_a_stage():
 
 def test_timeline_figure_passes_chart_checks():
     fig, data = stages.timeline_figure("2.0")
-    charts._check(fig, "ch02-test", data)
+    charts.check_chart(fig, "ch02-test", data)
     assert (data.claim_id.ne("") | data.source_id.ne("")).all()
     charts.to_png(fig)
 

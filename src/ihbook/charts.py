@@ -77,7 +77,8 @@ def to_png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _check(fig, chart_id: str, data: pd.DataFrame) -> None:
+def check_chart(fig, chart_id: str, data: pd.DataFrame) -> None:
+    """Refuse a chart a reader cannot trust: no title, no unit on an axis, or rows without provenance."""
     if not CHART_ID.match(chart_id):
         raise ChartError(f"图表编号“{chart_id}”应为小写字母、数字和连字符")
     ax = fig.axes[0]
@@ -121,7 +122,7 @@ def publish(fig, chart_id: str, data: pd.DataFrame, caption: str, alt: str | Non
     """Display ``fig`` as a captioned, sourced figure and write its data as CSV."""
     from IPython.display import display
 
-    _check(fig, chart_id, data)
+    check_chart(fig, chart_id, data)
     table = provenance_table(data)
     CHART_DATA.mkdir(parents=True, exist_ok=True)
     table.to_csv(CHART_DATA / f"{chart_id}.csv", index=False, lineterminator="\n")
@@ -184,7 +185,7 @@ def publish_states(chart_id: str, states: list[tuple[str, object, pd.DataFrame, 
     widgets.deterministic_ids(chart_id)
     tables, panels = [], []
     for label, fig, data, alt in states:
-        _check(fig, chart_id, data)
+        check_chart(fig, chart_id, data)
         tables.append(provenance_table(data).assign(state=label))
         panels.append(widgets.state_panel(to_png(fig), alt or label))
     table = pd.concat(tables, ignore_index=True)

@@ -549,7 +549,7 @@ def explorer(default: int = 0) -> None:
     labels, panels, tables = [], [], []
     for stage in IH_STAGES + [SMART]:
         fig, data = timeline_figure(stage if stage != SMART else None)
-        charts._check(fig, "ch02-stage-explorer", data)
+        charts.check_chart(fig, "ch02-stage-explorer", data)
         label = SMART_LABEL if stage == SMART else f"阶段 {stage}"
         labels.append(label)
         card = ipw.HTML(value=_card(stage))
