@@ -70,24 +70,9 @@ def chromium():
 
 def toc_pages(book_dir: Path = ROOT) -> list[str]:
     """Built pages in table-of-contents order (``book/intro.html``, …)."""
-    import yaml
+    from ihbook import toc
 
-    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key, value in node.items():
-                if key != "root":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [f.removesuffix(".md").removesuffix(".ipynb") + ".html" for f in files]
+    return [f"{name}.html" for name in toc.docnames(book_dir)]
 
 
 def print_page(browser, url: str, out: Path) -> Path:

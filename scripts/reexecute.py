@@ -39,26 +39,11 @@ SNAPSHOT_EXCLUDE = {".git", ".venv", "node_modules", "_build", ".pytest_cache", 
 
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
     """Every ``.ipynb`` named in ``_toc.yml``, in reading order (root first)."""
-    import yaml
+    from ihbook import toc
 
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key, value in node.items():
-                if key != "root":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
     out = []
-    for f in files:
-        path = root / f"{f.removesuffix('.ipynb')}.ipynb"
+    for name in toc.docnames(root):
+        path = root / f"{name}.ipynb"
         if path.is_file() and path not in out:
             out.append(path)
     return out

@@ -14,7 +14,8 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
+
+from ihbook import toc
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,22 +39,7 @@ def book_dir() -> Path:
 @pytest.fixture(scope="session")
 def toc_docnames(book_dir: Path) -> list[str]:
     """Every document named in _toc.yml (root first), as docnames without extension."""
-    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for key, value in node.items():
-                if key != "root":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [f.removesuffix(".md").removesuffix(".ipynb") for f in found]
+    return toc.docnames(book_dir)
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@ import json
 import re
 
 import pytest
-import yaml
 
+from ihbook import toc
 from ihbook.paths import ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -13,12 +13,8 @@ SKELETON = ["学习目标", "要点速览", "小结", "练习", "延伸阅读"]
 
 
 def chapters():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [e["file"] for e in toc.get("chapters", []) if "file" in e]
-    for part in toc.get("parts", []):
-        files += [e["file"] for e in part.get("chapters", []) if "file" in e]
     # the bar applies to numbered chapters (book/NN_name), not to the briefing or data pages
-    return [f for f in files if re.fullmatch(r"book/\d\d_\w+", f) and (ROOT / f"{f}.ipynb").exists()]
+    return [f for f in toc.docnames() if re.fullmatch(r"book/\d\d_\w+", f) and (ROOT / f"{f}.ipynb").exists()]
 
 
 def _load(name):
