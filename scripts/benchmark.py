@@ -418,7 +418,8 @@ p0 = time.process_time()
 t0 = time.perf_counter()
 import jieba
 t1 = time.perf_counter()
-from ihbook import sources, text
+from ihbook.evidence import sources
+from ihbook.evidence import text
 tk = text.setup()
 t2 = time.perf_counter()
 corpus = "\n".join(sources.text(s) for s in sources.load_sources().source_id)

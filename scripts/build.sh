@@ -17,7 +17,7 @@ export PATH="$ROOT/.venv/bin:$PATH"
 export PYTHONNOUSERSITE=1
 
 mkdir -p _build
-# Chapters write chart data to _static/chartdata/ while they execute (ihbook.paths). Jupyter
+# Chapters write chart data to _static/chartdata/ while they execute (ihbook.evidence.paths). Jupyter
 # Book only serves a root _static/ that exists when the build starts, so create it first.
 mkdir -p _static
 # Jupyter Book executes notebooks one at a time; first fill its execution cache with one kernel

@@ -70,7 +70,7 @@ def chromium():
 
 def toc_pages(book_dir: Path = ROOT) -> list[str]:
     """Built pages in table-of-contents order (``book/intro.html``, …)."""
-    from ihbook import toc
+    from ihbook.site import toc
 
     return [f"{name}.html" for name in toc.docnames(book_dir)]
 

@@ -10,7 +10,7 @@ Each notebook runs top to bottom on a fresh ``python3`` kernel with the notebook
 metadata is removed (per-cell execution timestamps, stale widget state) and the notebook is
 written with nbformat's own writer (sorted keys, one-space indent), so that re-running on an
 unchanged tree leaves ``git diff`` empty. Widget model ids are deterministic because the
-package assigns them (``ihbook.widgets.deterministic_ids``); a widget created outside it gets
+package assigns them (``ihbook.show.widgets.deterministic_ids``); a widget created outside it gets
 a random id and ``--check`` reports the notebook.
 
 ``--check`` copies the repository (without .git, .venv, node_modules, _build) to a temporary
@@ -39,7 +39,7 @@ SNAPSHOT_EXCLUDE = {".git", ".venv", "node_modules", "_build", ".pytest_cache", 
 
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
     """Every ``.ipynb`` named in ``_toc.yml``, in reading order (root first)."""
-    from ihbook import toc
+    from ihbook.site import toc
 
     out = []
     for name in toc.docnames(root):

@@ -5,12 +5,12 @@
     .venv/bin/python scripts/student_edition.py --execute  # also re-run the stripped notebooks
 
 Output (git-ignored): student/_build/html/ (open index.html) and student/notebooks/*.ipynb.
-The logic is in src/ihbook/student.py.
+The logic is in src/ihbook/site/student.py.
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from ihbook.student import main  # noqa: E402
+from ihbook.site.student import main  # noqa: E402
 
 raise SystemExit(main())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ihbook import toc
+from ihbook.site import toc
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,14 +3,14 @@ import re
 
 import yaml
 
-from ihbook import bibliography
-from ihbook.paths import BOOK, ROOT
-from ihbook.sources import load_sources
+from ihbook.site import bibliography
+from ihbook.evidence.paths import BOOK, ROOT
+from ihbook.evidence.sources import load_sources
 
 
 def test_bib_file_is_current():
-    assert bibliography.BIB_FILE.exists(), "run: python -m ihbook.bibliography"
-    assert bibliography.is_current(), "book/references.bib is stale: run python -m ihbook.bibliography"
+    assert bibliography.BIB_FILE.exists(), "run: python -m ihbook.site.bibliography"
+    assert bibliography.is_current(), "book/references.bib is stale: run python -m ihbook.site.bibliography"
 
 
 def test_every_source_is_an_entry_with_its_metadata():

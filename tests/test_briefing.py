@@ -1,4 +1,4 @@
-"""The one-page briefing (ihbook.briefing) and the data page (ihbook.datapage): everything on
+"""The one-page briefing (ihbook.chapters.briefing) and the data page (ihbook.site.datapage): everything on
 them comes from data, bad editorial input is caught, and the HTML is escaped and linked."""
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ihbook import briefing, conflicts, datapage, ledger, sources
-from ihbook.paths import BOOK
+from ihbook.chapters import briefing
+from ihbook.evidence import conflicts
+from ihbook.site import datapage
+from ihbook.evidence import ledger
+from ihbook.evidence import sources
+from ihbook.evidence.paths import BOOK
 
 
 def test_briefing_table_is_sound():

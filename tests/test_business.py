@@ -1,9 +1,10 @@
-"""Chapter 6's business models, profitability numbers and unit economics (ihbook.business)."""
+"""Chapter 6's business models, profitability numbers and unit economics (ihbook.chapters.business_models)."""
 import math
 
 import pytest
 
-from ihbook import business, ledger
+from ihbook.chapters import business_models as business
+from ihbook.evidence import ledger
 
 
 def test_every_model_is_well_formed():

@@ -1,8 +1,11 @@
-"""Chapter 7's company table and case helpers (ihbook.cases)."""
+"""Chapter 7's company table and case helpers (ihbook.chapters.cases)."""
 import pandas as pd
 import pytest
 
-from ihbook import cases, conflicts, datapackage, ledger
+from ihbook.chapters import cases
+from ihbook.evidence import conflicts
+from ihbook.evidence import tables as datapackage
+from ihbook.evidence import ledger
 
 
 def test_company_table_validates_against_the_data_package():
@@ -20,7 +23,7 @@ def test_table_matches_the_ledger_rows_it_is_built_from():
     built = cases.build_companies()
     stored = cases.load_companies()
     assert set(zip(built.case, built.claim_id)) == set(zip(stored.case, stored.claim_id)), (
-        "data/companies.csv is stale: run python -m ihbook.cases")
+        "data/companies.csv is stale: run python -m ihbook.chapters.cases")
     cols = ["value", "unit", "period", "source_id", "kind", "value_as_written", "note"]
     m = built.merge(stored, on=["case", "claim_id"], suffixes=("", "_s"))
     for c in cols:

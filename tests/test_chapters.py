@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from ihbook import toc
-from ihbook.paths import ROOT
+from ihbook.site import toc
+from ihbook.evidence.paths import ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TYPED_NUMBER = re.compile(r"(?<![\w.`{-])\d+(?:\.\d+)?\s*(?:%|‰|亿|万|千万|百万人)")

@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from ihbook import conflicts, ledger
+from ihbook.evidence import conflicts
+from ihbook.evidence import ledger
 
 
 def _claim(cid, source, metric, value, unit, period="", kind="observed", qualifier="", relation="", entity="china"):
@@ -13,7 +14,7 @@ def _claim(cid, source, metric, value, unit, period="", kind="observed", qualifi
 
 def test_committed_conflicts_equal_fresh_run():
     fresh = conflicts.detect().to_csv(index=False, lineterminator="\n")
-    assert conflicts.CONFLICTS.read_text(encoding="utf-8") == fresh, "run: python -m ihbook.conflicts"
+    assert conflicts.CONFLICTS.read_text(encoding="utf-8") == fresh, "run: python -m ihbook.evidence.conflicts"
 
 
 def test_committed_conflicts_reference_real_claims():

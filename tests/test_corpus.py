@@ -1,7 +1,9 @@
 """Chapter 9's corpus functions: the gold sample, segmentation scores, TF-IDF, themes."""
 import pytest
 
-from ihbook import corpus, sources, text
+from ihbook.chapters import reading_texts as corpus
+from ihbook.evidence import sources
+from ihbook.evidence import text
 
 
 # --- the gold sample ----------------------------------------------------------------------

@@ -4,8 +4,12 @@ import json
 import pandas as pd
 import pytest
 
-from ihbook import conflicts, critique, datapackage, ledger, sources
-from ihbook.paths import BOOK
+from ihbook.evidence import conflicts
+from ihbook.chapters import checking_numbers as critique
+from ihbook.evidence import tables as datapackage
+from ihbook.evidence import ledger
+from ihbook.evidence import sources
+from ihbook.evidence.paths import BOOK
 
 CHAPTER = BOOK / "10_checking_numbers.ipynb"
 

@@ -1,8 +1,8 @@
 """Every table validates against data/datapackage.json; bad data names file, row, column."""
 import json
 
-from ihbook import datapackage
-from ihbook.paths import DATA, ROOT
+from ihbook.evidence import tables as datapackage
+from ihbook.evidence.paths import DATA, ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "broken_claims.csv"
 

@@ -1,8 +1,8 @@
 """Chinese glyphs: every CJK character the book uses is in the shipped font; gaps are errors."""
 import pytest
 
-from ihbook import fonts
-from ihbook.paths import BOOK, DATA, ROOT
+from ihbook.show import fonts
+from ihbook.evidence.paths import BOOK, DATA, ROOT
 
 SUFFIXES = {".md", ".ipynb", ".csv", ".txt", ".json", ".yml", ".bib"}
 

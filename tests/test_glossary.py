@@ -4,8 +4,8 @@ import re
 import nbformat
 import pytest
 
-from ihbook import glossary
-from ihbook.paths import BOOK, DATA, ROOT
+from ihbook.site import glossary
+from ihbook.evidence.paths import BOOK, DATA, ROOT
 
 ENTRIES = glossary.load()
 
@@ -46,8 +46,8 @@ def test_check_reports_bad_rows():
 
 
 def test_page_is_generated_and_current():
-    assert glossary.GLOSSARY_MD.exists(), "run: python -m ihbook.glossary"
-    assert glossary.is_current(), "book/glossary.md is stale: run python -m ihbook.glossary"
+    assert glossary.GLOSSARY_MD.exists(), "run: python -m ihbook.site.glossary"
+    assert glossary.is_current(), "book/glossary.md is stale: run python -m ihbook.site.glossary"
     page = glossary.GLOSSARY_MD.read_text(encoding="utf-8")
     assert page.count("```{glossary}") >= 10
     for e in ENTRIES:

@@ -2,8 +2,12 @@
 import pandas as pd
 import pytest
 
-from ihbook import charts, ledger, quotes, text, widgets
-from ihbook.paths import CHART_DATA
+from ihbook.show import charts
+from ihbook.evidence import ledger
+from ihbook.evidence import quotes
+from ihbook.evidence import text
+from ihbook.show import widgets
+from ihbook.evidence.paths import CHART_DATA
 
 
 @pytest.fixture

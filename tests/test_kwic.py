@@ -1,7 +1,8 @@
 """The concordance: hits are verbatim and cited; bad input gets a clear message, escaped."""
 import pytest
 
-from ihbook import kwic, sources
+from ihbook.chapters import kwic
+from ihbook.evidence import sources
 
 
 @pytest.mark.parametrize("term,msg", [

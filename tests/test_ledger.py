@@ -4,8 +4,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from ihbook import ledger, sources
-from ihbook.ledger import LedgerError, check_claims
+from ihbook.evidence import ledger
+from ihbook.evidence import sources
+from ihbook.evidence.ledger import LedgerError, check_claims
 
 
 @pytest.fixture(scope="module")

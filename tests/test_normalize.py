@@ -6,8 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ihbook import normalize, sources
-from ihbook.paths import DATA, ROOT
+from ihbook.evidence import normalize
+from ihbook.evidence import sources
+from ihbook.evidence.paths import DATA, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 

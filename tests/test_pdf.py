@@ -60,7 +60,7 @@ def briefing_pdf(browser, site_url, html_dir, tmp_path_factory) -> Path:
 
 
 def test_briefing_pdf_has_selectable_chinese_and_the_numbers(briefing_pdf):
-    from ihbook import briefing
+    from ihbook.chapters import briefing
 
     assert briefing_pdf.stat().st_size > 20_000
     text = re.sub(r"\s+", "", pdf_text(briefing_pdf))

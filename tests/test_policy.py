@@ -1,10 +1,12 @@
-"""Chapter 5's policy table and its helpers (ihbook.policy)."""
+"""Chapter 5's policy table and its helpers (ihbook.chapters.policy)."""
 import csv
 
 import pandas as pd
 import pytest
 
-from ihbook import datapackage, policy, sources
+from ihbook.evidence import tables as datapackage
+from ihbook.chapters import policy
+from ihbook.evidence import sources
 
 
 def test_policy_table_is_sound():
@@ -140,7 +142,7 @@ def test_keyword_counts_count_each_text_once():
     df = policy.load_policies()
     texts = [policy.policy_text(r) for _, r in df[df.level == "national"].iterrows()]
     assert len(texts) > len(set(texts))
-    from ihbook import text
+    from ihbook.evidence import text
 
     expected = Counter_of(set(texts), text)
     top = kc.drop_duplicates("word").set_index("word")["total"]

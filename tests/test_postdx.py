@@ -2,8 +2,9 @@
 import pandas as pd
 import pytest
 
-from ihbook import ledger, postdx
-from ihbook.paths import CHART_DATA
+from ihbook.evidence import ledger
+from ihbook.chapters import post_diagnosis as postdx
+from ihbook.evidence.paths import CHART_DATA
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ import math
 import pandas as pd
 import pytest
 
-from ihbook import charts, ledger, stages
-from ihbook.paths import CHART_DATA
+from ihbook.show import charts
+from ihbook.evidence import ledger
+from ihbook.chapters import stages
+from ihbook.evidence.paths import CHART_DATA
 
 
 @pytest.fixture

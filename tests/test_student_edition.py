@@ -13,8 +13,8 @@ import nbformat
 import pytest
 import yaml
 
-from ihbook import student
-from ihbook.paths import ROOT
+from ihbook.site import student
+from ihbook.evidence.paths import ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEP = "\n\u241e\n"  # a cell separator that cannot occur in the book

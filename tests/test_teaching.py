@@ -7,8 +7,11 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 import yaml
 
-from ihbook import audit, conflicts, ledger, sources
-from ihbook.paths import ROOT
+from ihbook.site import audit
+from ihbook.evidence import conflicts
+from ihbook.evidence import ledger
+from ihbook.evidence import sources
+from ihbook.evidence.paths import ROOT
 
 TEACHING = ROOT / "book" / "teaching"
 SYLLABUS = (TEACHING / "syllabus.md").read_text(encoding="utf-8")

@@ -2,8 +2,10 @@
 import pandas as pd
 import pytest
 
-from ihbook import prediagnosis, text, triage
-from ihbook.paths import CHART_DATA
+from ihbook.chapters import pre_diagnosis as prediagnosis
+from ihbook.evidence import text
+from ihbook.chapters import triage
+from ihbook.evidence.paths import CHART_DATA
 
 
 @pytest.fixture

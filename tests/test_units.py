@@ -1,7 +1,7 @@
 """Reading numbers as the sources write them."""
 import pytest
 
-from ihbook.units import base, parse_number
+from ihbook.evidence.units import base, parse_number
 
 
 @pytest.mark.parametrize("text,value", [

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from . import conflicts, datapackage, ledger, normalize, quotes
-from .ledger import DataError
-from .paths import DATA
+from ihbook.evidence import conflicts
+from ihbook.evidence import tables as datapackage
+from ihbook.evidence import ledger
+from ihbook.evidence import normalize
+from ihbook.evidence import quotes
+from ihbook.evidence.ledger import DataError
+from ihbook.evidence.paths import DATA
 
 
 def stale_generated() -> list[DataError]:
@@ -20,12 +24,12 @@ def stale_generated() -> list[DataError]:
         path = DATA / "sources" / "text" / f"{sid}.txt"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             errors.append(DataError(f"data/sources/text/{sid}.txt", 1, "（全文）",
-                                    "与 python -m ihbook.normalize 的结果不同，请重新生成"))
+                                    "与 python -m ihbook.evidence.normalize 的结果不同，请重新生成"))
     fresh = conflicts.detect().to_csv(index=False, lineterminator="\n")
     current = conflicts.CONFLICTS.read_text(encoding="utf-8") if conflicts.CONFLICTS.exists() else ""
     if fresh != current:
         errors.append(DataError("data/conflicts.csv", 1, "（全文）",
-                                "与 python -m ihbook.conflicts 的结果不同，请重新生成"))
+                                "与 python -m ihbook.evidence.conflicts 的结果不同，请重新生成"))
     return errors
 
 

@@ -1,0 +1,402 @@
+"""Chapter 7's cases: the company table, derived from the ledger with per-cell provenance.
+
+``data/companies.csv`` is generated here (``python -m ihbook.chapters.cases``) from the claims on each
+case's entities: one row per (case, claim), long format, so that every value carries its claim
+id, source, period and kind, and — where the conflict detector found a disagreement — the
+conflict ids from ``data/conflicts.csv``. Claims about a group of companies (e.g. 微医、平安好医生
+等) appear under each member's case, marked ``shared``. Hand-written notes (:data:`NOTES`) say
+what a reader should know that the numbers alone do not show (fiscal years, same number used
+for different things, claims that cannot be checked).
+
+The chapter's charts compare like with like (hospital networks, users, doctors) and draw the
+two sources apart where they disagree.
+"""
+from __future__ import annotations
+
+import html
+import sys
+
+import pandas as pd
+
+from ihbook.show import charts
+from ihbook.evidence import conflicts
+from ihbook.evidence import ledger
+from ihbook.evidence import sources
+from ihbook.show import widgets
+from ihbook.evidence.paths import DATA
+
+COMPANIES = DATA / "companies.csv"
+COLUMNS = ["case", "case_label", "entity", "entity_label", "metric", "metric_label", "compare_group", "period",
+           "value", "value_max", "qualifier", "unit", "value_as_written", "kind", "source_id", "claim_id",
+           "conflict_ids", "shared", "note"]
+
+CASES: dict[str, tuple[str, list[str]]] = {
+    "weiyi": ("微医", ["weiyi", "anon_weiyi_pilot_region", "weiyi_pingan_group", "weiyi_pingan_ali"]),
+    "pingan": ("平安好医生／平安健康", ["pingan_health", "pingan_health_insurance_bundle", "weiyi_pingan_group",
+                                     "weiyi_pingan_ali"]),
+    "jd": ("京东健康", ["jd_health", "ali_jd_health"]),
+    "ali": ("阿里健康", ["ali_health", "ali_jd_health", "weiyi_pingan_ali"]),
+    "shangyi": ("上医仁家（红日药业）", ["shangyi_renjia"]),
+    "dxy": ("丁香园", ["dingxiangyuan"]),
+    "cunyitong": ("村医通项目", ["cunyitong", "anon_cunyitong_pilot_village", "anon_cunyitong_village_doctor"]),
+}
+SHARED_ENTITIES = {"weiyi_pingan_group", "weiyi_pingan_ali", "ali_jd_health"}
+
+GROUPS = {
+    "network": ["connected_hospitals", "connected_tier3_hospitals", "connected_tier3_hospitals_share",
+                "own_internet_hospitals", "own_internet_hospitals_insurance_linked", "regional_medical_centers",
+                "own_tcm_clinics", "franchised_tcm_clinics", "partner_health_institutions", "partner_pharmacies",
+                "partner_enterprises", "platform_merchants", "delivery_cities", "provinces_covered",
+                "villages_covered_share"],
+    "users": ["monthly_active_users", "annual_active_users", "insured_users_served", "rural_residents_served"],
+    "people": ["registered_doctors_platform", "own_doctors", "contracted_doctors", "platform_renowned_doctors",
+               "village_doctors_trained", "rd_staff"],
+    "money": ["revenue", "drug_gmv", "company_funding_amount", "losses_cumulative", "rd_investment",
+              "single_round_funding", "valuation", "consecutive_loss_years"],
+}
+GROUP_LABELS = {"network": "网络与覆盖", "users": "用户", "people": "医生与人员", "money": "收入、融资与亏损",
+                "other": "效果与运营指标"}
+
+NOTES = {
+    "KR21-023": "36氪文章发表于2021年7月，所称“2021年”营收应是截至2021年3月的财年口径，不是2021自然年；账本按原文记作2021。",
+    "R25-077": "与36氪 KR21-017 冲突（CF-82c24d）；同一报告第6.1节另有“连接超过2700家医疗机构”（R25-164）。",
+    "R25-164": "“超过2700家”本身与36氪的“7800多家”并不矛盾，冲突在第4.2节不带“超过”的说法（R25-077）。",
+    "KR21-017": "36氪称“医院”，2025年报告称“医疗机构”，口径可能不同；相差的倍数见冲突 CF-82c24d。",
+    "R25-163": "与36氪所说的自有互联网医院数（KR21-019）数字相同而对象不同（区域医疗中心），报告未说明两者关系。",
+    "R25-171": "“某试点地区”未具名；节约额如何计算，报告没有说明。",
+    "R25-173": "服务费按节约额的比例支付；试点地区未具名，无法核实。",
+    "GY24-006": "观研天下称“千人规模”，36氪称“已超过2000人”（KR21-015）：冲突 CF-62f418，时期均未说明。",
+    "KR21-015": "与观研天下的“千人规模”（GY24-006）冲突：CF-62f418。",
+    "R25-078": "第4.2节的续费率指平台用户，第6.2节的续费率（R25-175）指“健康险+健康管理”产品：同一报告两种口径，不能直接比较。",
+    "R25-175": "产品口径的续费率；与第4.2节平台口径（R25-078）数字不同。",
+    "R25-110": "同一报告第5.3节有“某保险公司”的同类产品带动保费增长的另一数字（R25-161），疑为同一类说法的两个版本。",
+    "KR21-026": "36氪同时说京东健康是“国内首家以盈利状态上市的互联网医疗公司”，未给利润数字。",
+    "R25-080": "同一句说“30分钟达”（R25-079），第4.4节又说阿里健康、京东健康履约时效“缩短至2小时”（R25-112）：口径不同。",
+    "R25-112": "与“30分钟达”（R25-079）口径不同；第9.2节一家获京东健康投资的“某平台”也是“2小时”（R25-284）。",
+    "R25-196": "第4.2节也说“村医通”培训10万名乡村医生（R25-084）；第4.4节“某平台”的“乡村医生赋能计划”同样是10万名（R25-117），是否同一项目报告未说明。",
+    "R25-198": "项目“在贵州、甘肃等省份落地”，却称覆盖全国80%的行政村；开发方只写作“某科技公司”，无法核实。",
+    "R25-085": "与第6.3节（R25-198）相同；报告未说明统计口径。",
+    "R25-192": "“某试点村”未具名，个例。",
+    "R25-197": "“某村医”个例，无法核实。",
+    "R25-129": "“微医、平安好医生等企业”合计，不能单独归于任一家。",
+    "R25-128": "“微医、平安好医生等企业”合计。",
+    "R25-076": "三家合计的市场份额，报告未说明“市场”的口径。",
+    "KR21-008": "平台注册医师数，不等于全职医生。",
+    "KR21-027": "日活增长率，基数未给出。",
+}
+
+CASE_FACTS = {
+    "weiyi": "两份来源：36氪（2021，截至2020年底的数字，引自公司方面）与2025年报告（未注时期）。网络规模相互冲突。",
+    "pingan": "三份来源：36氪（2021）、观研天下（2024，上市公司简介）与2025年报告。自有医生数冲突；2025年报告的续费率有两种口径。",
+    "jd": "两份来源：36氪（2021，引招股书）与观研天下（2024，截至2023年底）。数字少而口径清楚。",
+    "ali": "两份来源：36氪（2021）与2025年报告。营收是财年口径；配送时效有两种说法。",
+    "shangyi": "只有一份来源：36氪（2021）转述公司高管的介绍，无法与其他来源交叉核对。",
+    "dxy": "只有一份来源：36氪（2021）的两句话，增长率无基数。",
+    "cunyitong": "只有2025年报告：开发方是“某科技公司”，合作的“地方政府”未具名，覆盖率等数字无法核实。",
+}
+
+
+def _conflict_index() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in conflicts.load_conflicts().itertuples():
+        for cid in r.claim_ids.split(";"):
+            out.setdefault(cid, []).append(r.conflict_id)
+    return out
+
+
+def group_of(metric: str) -> str:
+    for g, ms in GROUPS.items():
+        if metric in ms:
+            return g
+    return "other"
+
+
+def build_companies() -> pd.DataFrame:
+    """The company table from the ledger (what ``data/companies.csv`` should contain)."""
+    idx = _conflict_index()
+    rows = []
+    for case, (label, ents) in CASES.items():
+        df = ledger.select(entity=ents).sort_values("claim_id")
+        for c in df.to_dict("records"):
+            rows.append({
+                "case": case, "case_label": label, "entity": c["entity"],
+                "entity_label": ledger.entity_label(c["entity"]), "metric": c["metric"],
+                "metric_label": ledger.label(c["metric"]), "compare_group": group_of(c["metric"]),
+                "period": c["period"], "value": f"{c['value']:g}",
+                "value_max": "" if pd.isna(c["value_max"]) else f"{c['value_max']:g}",
+                "qualifier": c["qualifier"], "unit": c["unit"], "value_as_written": ledger.display_value(c),
+                "kind": c["kind"], "source_id": c["source_id"], "claim_id": c["claim_id"],
+                "conflict_ids": ";".join(sorted(set(idx.get(c["claim_id"], [])))),
+                "shared": "1" if c["entity"] in SHARED_ENTITIES else "0",
+                "note": NOTES.get(c["claim_id"], ""),
+            })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def write_companies(path=COMPANIES) -> pd.DataFrame:
+    out = build_companies()
+    out.to_csv(path, index=False, lineterminator="\n")
+    return out
+
+
+def load_companies() -> pd.DataFrame:
+    return pd.read_csv(COMPANIES, dtype=str, keep_default_na=False)
+
+
+def check_companies(path=COMPANIES) -> list[str]:
+    """Provenance checks: every row's value, unit, source and period are the ledger's, and
+    every conflict id exists and involves the row's claim. Returns problems in Chinese."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    known = conflicts.load_conflicts().set_index("conflict_id")
+    problems = []
+    for i, r in enumerate(df.to_dict("records"), start=2):
+        try:
+            c = ledger.claim(r["claim_id"])
+        except KeyError as exc:
+            problems.append(f"data/companies.csv 第 {i} 行：{exc}")
+            continue
+        for col, want in (("source_id", c["source_id"]), ("unit", c["unit"]), ("period", c["period"]),
+                          ("entity", c["entity"]), ("metric", c["metric"])):
+            if r[col] != want:
+                problems.append(f"data/companies.csv 第 {i} 行，列 {col}：与账本 {r['claim_id']} 不符")
+        if float(r["value"]) != c["value"]:
+            problems.append(f"data/companies.csv 第 {i} 行，列 value：与账本 {r['claim_id']} 不符")
+        if r["entity"] not in CASES.get(r["case"], ("", []))[1]:
+            problems.append(f"data/companies.csv 第 {i} 行，列 case：主体不属于该案例")
+        for cf in filter(None, r["conflict_ids"].split(";")):
+            if cf not in known.index:
+                problems.append(f"data/companies.csv 第 {i} 行，列 conflict_ids：冲突 {cf} 不在 data/conflicts.csv 中")
+            elif r["claim_id"] not in known.loc[cf, "claim_ids"].split(";"):
+                problems.append(f"data/companies.csv 第 {i} 行，列 conflict_ids：冲突 {cf} 不涉及 {r['claim_id']}")
+    return problems
+
+
+def case_table(case: str) -> pd.DataFrame:
+    """One case's numbers for display: metric, value as written, period, kind, source, id,
+    conflicts, note."""
+    if case not in CASES:
+        raise KeyError(f"没有名为“{case}”的案例；可选：{'、'.join(CASES)}")
+    df = load_companies()
+    df = df[df.case == case]
+    return pd.DataFrame({
+        "指标": df.metric_label, "主体": df.entity_label, "数字": df.value_as_written,
+        "时期": df.period.replace("", "未注明"), "类型": df.kind.map(ledger.KIND_LABELS),
+        "来源": df.source_id.map(sources.short_name), "编号": df.claim_id,
+        "冲突": df.conflict_ids.replace("", "—"), "说明": df.note.replace("", "—")}).reset_index(drop=True)
+
+
+def case_card_html(case: str) -> str:
+    label = CASES[case][0]
+    t = case_table(case)
+    n_src = t["来源"].nunique()
+    n_anec = int((t["类型"] == ledger.KIND_LABELS["anecdote"]).sum())
+    n_conf = int((t["冲突"] != "—").sum())
+    head = (f"<h4>{html.escape(label)}</h4><p>{html.escape(CASE_FACTS[case])}</p>"
+            f"<p>本表 {len(t)} 个数字，来自 {n_src} 份来源；其中个例 {n_anec} 个、卷入冲突 {n_conf} 个（本书统计）。</p>")
+    table = t.to_html(index=False, escape=True, border=0, classes="ihbook-table").replace(
+        "<table ", '<table style="font-size:0.8em" ', 1)
+    return f'<div class="ihbook-card">{head}{widgets.scroll_region(table, label + "：数字表（可滚动）")}</div>'
+
+
+def case_cards() -> None:
+    """A kernel-free selector over the seven case cards."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    from ihbook.show import widgets
+
+    widgets.deterministic_ids("ch07-case-cards")
+    panels = [w.HTML(value=case_card_html(k)) for k in CASES]
+    display(widgets.selector([v[0] for v in CASES.values()], panels, "案例：", style="dropdown"))
+
+
+def show_case(case: str) -> None:
+    """Display one case's table; an unknown name gives a clear message."""
+    from IPython.display import HTML, display
+
+    from ihbook.show import widgets
+
+    if not isinstance(case, str) or case not in CASES:
+        names = "、".join(f"{k}（{v[0]}）" for k, v in CASES.items())
+        display(HTML(widgets.message(f"没有名为“{str(case)[:40]}”的案例。可选：{names}", "warning").value))
+        return
+    display(HTML(case_card_html(case)))
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+SHORT_CASE = {"weiyi": "微医", "pingan": "平安", "jd": "京东健康", "ali": "阿里健康", "shangyi": "上医仁家",
+              "dxy": "丁香园", "cunyitong": "村医通"}
+SHORT_METRIC = {"connected_hospitals": "连接医院/机构", "connected_tier3_hospitals": "合作三甲医院",
+                "own_internet_hospitals": "自有互联网医院", "monthly_active_users": "月活用户",
+                "annual_active_users": "年活用户", "insured_users_served": "服务保险用户",
+                "rural_residents_served": "服务农村居民", "registered_doctors_platform": "注册医师",
+                "own_doctors": "自有医生", "contracted_doctors": "签约名医", "village_doctors_trained": "培训村医"}
+
+COMPARE_STATES = [
+    ("医院网络", ["connected_hospitals", "connected_tier3_hospitals", "own_internet_hospitals"], "家", "数量（家）", False),
+    ("用户规模", ["monthly_active_users", "annual_active_users", "insured_users_served", "rural_residents_served"],
+     "万人", "人数（万人）", False),
+    ("医生与人员", ["registered_doctors_platform", "own_doctors", "contracted_doctors", "village_doctors_trained"],
+     "人", "人数（人，对数刻度）", True),
+]
+
+
+def compare_points(metrics: list[str], unit: str) -> pd.DataFrame:
+    """Case claims on ``metrics`` (companies' own entities only), converted to ``unit`` — the
+    conversion is the book's; ``value_as_written`` keeps the source's form."""
+    df = load_companies()
+    df = df[df.metric.isin(metrics) & (df.shared == "0")].drop_duplicates("claim_id")
+    factor = ledger.UNITS[unit][1]
+    df = df.assign(value=[ledger.base_value(ledger.claim(c))[1] / factor for c in df.claim_id])
+    df["label"] = (df.case.map(SHORT_CASE) + "·" + df.metric.map(SHORT_METRIC).fillna(df.metric_label)
+                   + "（" + df.claim_id + "）")
+    return df.sort_values(["case", "metric", "source_id", "claim_id"]).reset_index(drop=True)
+
+
+def _compare_figure(title: str, metrics: list[str], unit: str, axis: str, log: bool):
+    pts = compare_points(metrics, unit)
+    fig, ax = charts.figure(f"案例对比：{title}", axis, "", size=(7.6, 0.45 * len(pts) + 1.8))
+    colors = charts.source_colors(pts.source_id.unique())
+    for i, r in pts.iterrows():
+        color, _ = colors[r.source_id]
+        hatch = "//" if r.qualifier in ("over", "approx", "under") else None
+        ax.barh(i, r.value, color=color, hatch=hatch, edgecolor="white" if hatch else None)
+        conf = f"；{r.conflict_ids}" if r.conflict_ids else ""
+        per = f"，{r.period}" if r.period else ""
+        ax.annotate(f"{r.value_as_written}（{sources.short_name(r.source_id)}{per}{conf}）", (r.value, i),
+                    textcoords="offset points", xytext=(4, -3), fontsize=8.5)
+    ax.set_yticks(range(len(pts)), pts.label, fontsize=9)
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(pts.value.min() / 2, pts.value.max() * 60)
+    else:
+        ax.set_xlim(0, pts.value.max() * 2.1)
+    ax.grid(axis="x", alpha=0.3)
+    ax.grid(axis="y", visible=False)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=colors[s][0], label=sources.short_name(s)) for s in pts.source_id.unique()]
+    handles.append(Patch(facecolor="#bbb", hatch="//", edgecolor="white", label="约/超过/不足（非精确值）"))
+    ax.legend(handles=handles, frameon=False, fontsize=7.5, loc="upper left", bbox_to_anchor=(0, -0.5 / len(pts) - 0.12),
+              ncol=4)
+    data = pts[["label", "value", "value_as_written", "period", "claim_id", "source_id", "conflict_ids"]].assign(
+        unit=unit, state=title)
+    alt = f"案例对比：{title}。" + "；".join(
+        f"{r.label} {r.value_as_written}（{sources.short_name(r.source_id)}）" for r in pts.itertuples())
+    return fig, data, alt
+
+
+def compare_chart() -> None:
+    """Comparable metrics across cases, three precomputed views, sources in their own colours."""
+    states = []
+    for title, metrics, unit, axis, log in COMPARE_STATES:
+        fig, data, alt = _compare_figure(title, metrics, unit, axis, log)
+        states.append((title, fig, data, alt))
+    charts.publish_states(
+        "ch07-compare", states,
+        caption=("每根柱是一个来源的一个数字，颜色表示来源；“万人”“人”的换算由本书完成，柱旁保留原文写法。"
+                 "不同指标（月活、年活、服务保险用户、服务农村居民）口径不同，放在一起只为看量级，不能直接排名。"),
+        description="对比：")
+
+
+CONFLICT_PAIRS = [("微医：连接的医院或医疗机构", "weiyi", "connected_hospitals", "家"),
+                  ("平安：自有医生", "pingan_health", "own_doctors", "人")]
+
+
+def conflict_points() -> pd.DataFrame:
+    rows = []
+    for title, entity, metric, unit in CONFLICT_PAIRS:
+        for c in ledger.select(metric=metric, entity=entity).sort_values("claim_id").to_dict("records"):
+            rows.append({"panel": title, "label": f"{sources.short_name(c['source_id'])}（{c['claim_id']}）",
+                         "value": c["value"], "unit": c["unit"], "value_as_written": ledger.display_value(c),
+                         "qualifier": c["qualifier"], "period": c["period"], "claim_id": c["claim_id"],
+                         "source_id": c["source_id"]})
+    return pd.DataFrame(rows)
+
+
+def conflict_chart() -> None:
+    """The two company conflicts, each source drawn apart, the claim's qualifier shown as an
+    interval (超过 = open to the right, 约 = ±10 %, as the conflict detector reads them)."""
+    import matplotlib.pyplot as plt
+
+    from ihbook.show import fonts
+
+    fonts.setup()
+    pts = conflict_points()
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.6), dpi=charts.DPI)
+    colors = charts.source_colors(pts.source_id.unique())
+    for ax, (title, entity, metric, unit) in zip(axes, CONFLICT_PAIRS):
+        grp = pts[pts.panel == title].reset_index(drop=True)
+        ax.set_title(title, fontsize=11, loc="left")
+        for i, r in grp.iterrows():
+            color, marker = colors[r.source_id]
+            lo, hi = r.value, r.value
+            if r.qualifier == "over":
+                hi = r.value * 1.6
+            elif r.qualifier == "approx":
+                lo, hi = r.value * 0.9, r.value * 1.1
+            ax.plot([lo, hi], [i, i], color=color, linewidth=3, alpha=0.35, solid_capstyle="butt")
+            if r.qualifier == "over":
+                ax.annotate("", xy=(hi * 1.05, i), xytext=(hi, i), arrowprops=dict(arrowstyle="->", color=color))
+            ax.plot([r.value], [i], marker=marker, color=color, markersize=8, linestyle="none")
+            ax.annotate(f"{r.value_as_written}（{r.period or '时期未注'}）", (r.value, i), textcoords="offset points",
+                        xytext=(0, 8), fontsize=9, ha="center", color=color)
+        ax.set_yticks(range(len(grp)), grp.label, fontsize=9)
+        ax.set_ylim(-0.7, len(grp) - 0.3)
+        ax.set_xlim(0, grp.value.max() * 1.9)
+        ax.set_xlabel(f"{ledger.label(metric)}（{unit}）", fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    charts.publish(fig, "ch07-conflicts", pts,
+                   alt="；".join(f"{r.panel}：{r.label} {r.value_as_written}" for r in pts.itertuples()),
+                   caption=("来源说法不一的两处：微医的网络规模（冲突 CF-82c24d）与平安的自有医生数（冲突 CF-62f418）。"
+                            "浅色横条表示原文限定词给出的范围：“超过”向右开口，“约”取上下一成；范围彼此不相交即为冲突。"))
+
+
+def summary_table() -> pd.DataFrame:
+    """Per case: how many numbers, from how many sources, how many anecdotes, in conflicts,
+    shared with other companies (the book's tally of its own table)."""
+    df = load_companies().drop_duplicates(["case", "claim_id"])
+    df = df.assign(个例=df.kind.eq("anecdote"), 有冲突=df.conflict_ids.ne(""), 合计数字=df.shared.eq("1"))
+    out = df.groupby("case_label", sort=False).agg(
+        数字=("claim_id", "count"), 来源数=("source_id", "nunique"), 个例=("个例", "sum"),
+        卷入冲突=("有冲突", "sum"), 多家合计=("合计数字", "sum"))
+    out.index.name = "案例"
+    return out
+
+
+def conflict_magnitude(conflict_id: str) -> float:
+    """The detector's ratio between two disagreeing claims (from data/conflicts.csv)."""
+    cf = conflicts.load_conflicts().set_index("conflict_id")
+    if conflict_id not in cf.index:
+        raise KeyError(f"冲突清单中没有“{conflict_id}”")
+    return float(cf.loc[conflict_id, "magnitude"])
+
+
+def glue_numbers() -> None:
+    """Glue the book's tallies that chapter 7's prose cites."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for key, cf in (("ch07-cf-weiyi", "CF-82c24d"), ("ch07-cf-pingan", "CF-62f418")):
+        glue(key, Markdown(f"约 {conflict_magnitude(cf):.2f} 倍（冲突清单 {cf}）"), display=False)
+
+
+def counts() -> dict[str, int]:
+    df = load_companies()
+    return {"rows": len(df), "claims": df.claim_id.nunique(), "cases": df.case.nunique(),
+            "with_conflict": int((df.conflict_ids != "").sum()),
+            "anecdotes": int((df.kind == "anecdote").sum())}
+
+
+def main() -> int:
+    out = write_companies()
+    print(f"{len(out)} 行 → {COMPANIES.relative_to(DATA.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
