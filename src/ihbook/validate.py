@@ -13,6 +13,7 @@ from ihbook.evidence import tables as datapackage
 from ihbook.evidence import ledger
 from ihbook.evidence import normalize
 from ihbook.evidence import quotes
+from ihbook.evidence import reference
 from ihbook.evidence.ledger import DataError
 from ihbook.evidence.paths import DATA
 
@@ -34,7 +35,8 @@ def stale_generated() -> list[DataError]:
 
 
 def check_all() -> list[DataError]:
-    errors = datapackage.validate() + ledger.check_claims() + quotes.check_quotes()
+    errors = (datapackage.validate() + ledger.check_claims() + quotes.check_quotes()
+              + reference.check_reference())
     return errors or stale_generated()
 
 
