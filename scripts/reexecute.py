@@ -66,6 +66,7 @@ def kernel_env(root: Path) -> dict[str, str]:
     """Environment for kernels run on ``root``: its own ``src/`` and data, never another tree's."""
     env = dict(os.environ)
     env["IHBOOK_ROOT"] = str(root)
+    env.pop("IHBOOK_CHART_DATA", None)  # the tree's own _static/chartdata (compared by --check)
     env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), *filter(None, [env.get("PYTHONPATH")])])
     # The kernel spec runs "python": make it this venv's (the tree's own, else the running one).
     venv_bin = root / ".venv" / "bin"

@@ -1,4 +1,9 @@
-"""Shared pytest fixtures: the built book, a local web server for it, and headless Chromium.
+"""Shared pytest fixtures: ``shown`` (what a notebook would display), the built book, a local
+web server for it, and headless Chromium.
+
+Chart CSVs go to a temporary folder for the whole session (``IHBOOK_CHART_DATA``, read by
+``ihbook.evidence.paths`` at import, hence set before anything imports ihbook): unit tests and
+nbval kernels never rewrite the tracked ``_static/chartdata/``.
 
 Build and browser tests read the result of ``bash scripts/build.sh`` (``_build/html``); they
 never rebuild. ``bash scripts/test.sh`` builds first. To test another built book (e.g. a
@@ -10,12 +15,15 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import tempfile
 import threading
 from pathlib import Path
 
-import pytest
+os.environ.setdefault("IHBOOK_CHART_DATA", tempfile.mkdtemp(prefix="ihbook-chartdata-"))
 
-from ihbook.site import toc
+import pytest  # noqa: E402
+
+from ihbook.site import toc  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,6 +36,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list:
+    """Everything passed to ``IPython.display.display`` during the test, in order."""
+    out: list = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, **kw: out.append(obj))
+    return out
 
 
 @pytest.fixture(scope="session")

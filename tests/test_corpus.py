@@ -1,6 +1,7 @@
 """Chapter 9's corpus functions: the gold sample, segmentation scores, TF-IDF, themes."""
 import pytest
 
+from ihbook.chapters import reading_corpus
 from ihbook.chapters import reading_texts as corpus
 from ihbook.evidence import sources
 from ihbook.evidence import text
@@ -83,7 +84,7 @@ def test_domain_dictionary_keeps_terms_whole():
 
 
 def test_added_terms_are_in_the_user_dictionary():
-    entries = {w for w, _, _ in corpus._userdict_entries()}
+    entries = {w for w, _, _ in reading_corpus._userdict_entries()}
     assert set(corpus.ADDED_TERMS) <= entries
 
 

@@ -11,15 +11,6 @@ from ihbook.evidence.paths import CHART_DATA
 
 
 @pytest.fixture
-def shown(monkeypatch):
-    out = []
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: out.append(obj))
-    return out
-
-
-@pytest.fixture
 def one_claim():
     return ledger.load_claims().iloc[0].to_dict()
 

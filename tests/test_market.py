@@ -10,15 +10,6 @@ from ihbook.chapters import market_capital as market
 from ihbook.evidence.paths import CHART_DATA
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    out = []
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: out.append(obj))
-    return out
-
-
 def test_convert_between_units_of_one_dimension():
     rec = ledger.claim("KR21-003")  # 万亿 (元)
     assert market.convert(rec, "亿元") == pytest.approx(1e4)

@@ -7,15 +7,6 @@ from ihbook.chapters import post_diagnosis as postdx
 from ihbook.evidence.paths import CHART_DATA
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    out = []
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: out.append(obj))
-    return out
-
-
 def test_ratio_and_target_come_from_the_ledger():
     s, d = ledger.claim("IR20-004")["value"], ledger.claim("IR20-005")["value"]
     assert postdx.ratio_2019() == pytest.approx(s / d * 100)

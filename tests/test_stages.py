@@ -10,15 +10,6 @@ from ihbook.chapters import stages
 from ihbook.evidence.paths import CHART_DATA
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    out = []
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: out.append(obj))
-    return out
-
-
 def test_tables_are_sound():
     assert stages.check_stages() == []
     assert stages.check_timeline() == []

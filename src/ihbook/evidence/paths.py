@@ -1,4 +1,10 @@
-"""Where things live, resolved from the repository root (works from notebooks and tests)."""
+"""Where things live, resolved from the repository root (works from notebooks and tests).
+
+Every module asks here instead of computing paths itself, so a notebook run from ``book/``, a
+test run from the root and a copy of the tree in a temporary folder all find the same data.
+``IHBOOK_ROOT`` overrides the root; ``IHBOOK_CHART_DATA`` sends chart CSVs elsewhere (the tests
+set it to a temporary folder, so a unit test never rewrites the tracked ``_static/chartdata/``).
+"""
 from __future__ import annotations
 
 import os
@@ -20,4 +26,5 @@ ROOT = _find_root()
 DATA = ROOT / "data"
 BOOK = ROOT / "book"
 STATIC = ROOT / "_static"
-CHART_DATA = STATIC / "chartdata"
+CHART_DATA = Path(os.environ["IHBOOK_CHART_DATA"]).resolve() if os.environ.get("IHBOOK_CHART_DATA") \
+    else STATIC / "chartdata"
