@@ -1,0 +1,155 @@
+"""Classroom material as data: starters, difficulty tags, "想一想" prompts, one-call helpers.
+
+Why this module exists: the chapters are owned by several authors; the teaching layer must not
+be typed into each notebook by hand, or it drifts. Everything a chapter needs for teaching is
+in ``data/teaching/``:
+
+- ``exercises.json`` — per exercise: chapter, label, check name, difficulty (基础/进阶/挑战),
+  minutes, whether the student chooses the input, the functions to use, the starter code
+  with ``...`` blanks;
+- ``think.json`` — 1–2 "想一想" prompts per chapter, with the section they follow;
+- ``quizzes.json`` — the self-check quizzes (rendered by :mod:`ihbook.site.quiz`).
+
+A chapter inserts them with a few cells (see :func:`insertion_plan`):
+
+- :func:`exercise_overview` (``remove-input``): the table of the chapter's exercises with
+  difficulty, kind and time, shown at the start of 练习;
+- :func:`starter` (``skip-execution`` + ``nbval-skip``): the text of a starter cell;
+- :func:`think_markdown`: the Markdown of a 想一想 box to paste into a Markdown cell
+  (:func:`think` displays the same as HTML from a code cell);
+- :func:`difficulty_badge`: the one-line tag to put as the first line of an exercise.
+
+Also :func:`recompute`, a one-call version of ``conflicts.recompute(stated, by_id)`` so no
+exercise needs a dictionary built only inside a solution.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import pandas as pd
+
+from ihbook.evidence import conflicts
+from ihbook.evidence import ledger
+from ihbook.evidence.paths import DATA
+from ihbook.site import checks
+
+THINK = DATA / "teaching" / "think.json"
+DIFFICULTY = {"基础": "★☆☆", "进阶": "★★☆", "挑战": "★★★"}
+STARTER_TAGS = ["skip-execution", "nbval-skip"]
+CHECK_TAGS = ["skip-execution", "nbval-skip"]
+
+
+class TeachingError(ValueError):
+    """Unknown chapter, exercise or claim (message in Chinese)."""
+
+
+def recompute(claim_id: str) -> tuple[float, str]:
+    """What a claim's stated relation (share, growth, CAGR…) says its value should be, and the
+    working in Chinese: ``value, working = teaching.recompute("R25-255")``."""
+    rec = ledger.claim(claim_id.strip().upper() if isinstance(claim_id, str) else claim_id)
+    if not rec.get("relation"):
+        raise TeachingError(f"{rec['claim_id']} 在账本中没有登记可以重算的关系（relation 为空）")
+    by_id = {r["claim_id"]: r for r in ledger.load_claims().to_dict("records")}
+    out = conflicts.recompute(rec, by_id)
+    if out is None:
+        raise TeachingError(f"{rec['claim_id']} 的关系无法重算（时期不明）")
+    return out
+
+
+def exercise(label: str) -> dict:
+    for e in checks.exercises():
+        if e["label"] == label:
+            return e
+    raise TeachingError(f"没有标签为“{str(label)[:40]}”的练习")
+
+
+def starter(label: str) -> str:
+    """The starter cell's code for an exercise, ending with its check call."""
+    e = exercise(label)
+    code = e["starter"].rstrip()
+    return code
+
+
+def check_cell(label: str) -> str:
+    e = exercise(label)
+    return f'grader.check("{e["check"]}")' if e.get("check") else ""
+
+
+def difficulty_badge(label: str) -> str:
+    """One line for the top of an exercise: ``**难度**：★★☆ 进阶 · 计算 · 约 15 分钟 · 自选输入``."""
+    e = exercise(label)
+    parts = [f"**难度**：{DIFFICULTY[e['difficulty']]} {e['difficulty']}", e["kind"], f"约 {e['minutes']} 分钟"]
+    if e.get("own_input"):
+        parts.append("自选输入")
+    return " · ".join(parts)
+
+
+def exercise_overview(chapter: str) -> pd.DataFrame:
+    """The chapter's computational exercises: label, difficulty, time, functions, check."""
+    rows = [{"练习": e["label"], "难度": f"{DIFFICULTY[e['difficulty']]} {e['difficulty']}", "类型": e["kind"],
+             "时间（分钟）": e["minutes"], "自选输入": "是" if e.get("own_input") else "",
+             "用到的函数": "、".join(e["functions"]), "检查": e.get("check") or ""}
+            for e in checks.exercises(chapter)]
+    if not rows:
+        raise TeachingError(f"没有第“{str(chapter)[:40]}”章的练习数据")
+    return pd.DataFrame(rows)
+
+
+def load_think() -> list[dict]:
+    return json.loads(THINK.read_text(encoding="utf-8"))
+
+
+def thinks(chapter: str) -> list[dict]:
+    key = str(chapter).split("/")[-1][:2]
+    return [t for t in load_think() if t["chapter"].split("/")[-1].startswith(key)]
+
+
+def think_markdown(chapter: str, n: int = 0) -> str:
+    """The Markdown of the chapter's ``n``-th 想一想 box (a colon-fence admonition)."""
+    items = thinks(chapter)
+    if not 0 <= n < len(items):
+        raise TeachingError(f"第“{chapter}”章没有第 {n + 1} 个“想一想”")
+    t = items[n]
+    return f":::{{admonition}} 想一想\n:class: tip\n{t['prompt']}\n:::\n"
+
+
+def think_html(chapter: str, n: int = 0) -> str:
+    items = thinks(chapter)
+    if not 0 <= n < len(items):
+        raise TeachingError(f"第“{chapter}”章没有第 {n + 1} 个“想一想”")
+    t = items[n]
+    return (f'<aside class="admonition tip ihbook-think" aria-label="想一想">'
+            f'<p class="admonition-title">想一想</p><p>{html.escape(t["prompt"])}</p></aside>')
+
+
+def think(chapter: str, n: int = 0) -> None:
+    """Display the ``n``-th 想一想 box of a chapter (from a ``remove-input`` code cell)."""
+    from IPython.display import HTML, display
+
+    display(HTML(think_html(chapter, n)))
+
+
+def insertion_plan(chapter: str) -> list[dict]:
+    """What a chapter owner inserts, in order: ``[{"where", "cell_type", "tags", "source"}]``."""
+    key = str(chapter).split("/")[-1][:2]
+    plan = []
+    for i, t in enumerate(thinks(key)):
+        plan.append({"where": f"在“{t['after']}”一节的末尾", "cell_type": "markdown", "tags": [],
+                     "source": think_markdown(key, i)})
+    plan.append({"where": "“## 练习”标题之后", "cell_type": "code", "tags": ["remove-input"],
+                 "source": f'from ihbook.site import teaching\nteaching.exercise_overview("{key}")'})
+    plan.append({"where": "“## 练习”标题之后（紧接上一格）", "cell_type": "code", "tags": [],
+                 "source": "from ihbook.site import checks\ngrader = checks.grader()"})
+    for e in checks.exercises(key):
+        where = (f"练习 {e['label']} 的 exercise 块之后、它的答案之前" if e.get("exists_in_chapter", True)
+                 else f"新增练习 {e['label']}（题目见 prompt）之后")
+        plan.append({"where": f"{e['label']} 题目的第一行", "cell_type": "markdown-line", "tags": [],
+                     "source": difficulty_badge(e["label"])})
+        plan.append({"where": where, "cell_type": "code", "tags": STARTER_TAGS, "source": starter(e["label"])})
+        if e.get("check"):
+            plan.append({"where": f"紧接 {e['label']} 的起始代码格之后", "cell_type": "code", "tags": CHECK_TAGS,
+                         "source": check_cell(e["label"])})
+    plan.append({"where": "“## 延伸阅读”之前", "cell_type": "code", "tags": ["remove-input"],
+                 "source": f'from ihbook.site import quiz\nquiz.show("{key}")'})
+    return plan
