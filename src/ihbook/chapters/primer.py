@@ -41,7 +41,7 @@ def claims_table(df: pd.DataFrame, columns=("metric", "entity", "period", "value
         elif col == "value":
             out[TABLE_LABELS[col]] = [ledger.display_value(r) for r in recs]
         elif col == "kind":
-            out[TABLE_LABELS[col]] = [ledger.KIND_LABELS[r["kind"]] for r in recs]
+            out[TABLE_LABELS[col]] = [ledger.KIND_LABELS.get(r["kind"], r["kind"]) for r in recs]
         elif col == "source_id":
             out[TABLE_LABELS[col]] = [sources.short_name(r["source_id"]) for r in recs]
         elif col == "claim_id":
