@@ -23,6 +23,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ihbook.evidence import conflicts
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.evidence.ledger import DataError, LedgerError
@@ -115,12 +116,10 @@ def period_label(period: str) -> str:
 
 def conflicts_of(claim_id: str) -> list[dict]:
     """Every conflict in ``data/conflicts.csv`` that names ``claim_id``, in file order."""
-    df = conflicts.load_conflicts()
-    hits = df[df.claim_ids.str.split(";").apply(lambda ids: claim_id in ids)]
     return [
         {"conflict_id": r.conflict_id, "kind": r.kind, "kind_label": conflicts.KIND_LABELS[r.kind],
-         "claim_ids": r.claim_ids.split(";"), "summary": r.summary}
-        for r in hits.itertuples()
+         "claim_ids": involving.claim_list(r.claim_ids), "summary": r.summary}
+        for r in involving.conflicts(claim_id).itertuples()
     ]
 
 

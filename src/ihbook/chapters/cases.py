@@ -20,6 +20,7 @@ import pandas as pd
 
 from ihbook.show import charts
 from ihbook.evidence import conflicts
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.show import widgets
@@ -97,11 +98,7 @@ CASE_FACTS = {
 
 
 def _conflict_index() -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for r in conflicts.load_conflicts().itertuples():
-        for cid in r.claim_ids.split(";"):
-            out.setdefault(cid, []).append(r.conflict_id)
-    return out
+    return involving.by_claim()
 
 
 def group_of(metric: str) -> str:

@@ -22,7 +22,8 @@ import pandas as pd
 from ihbook.show import charts
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
-from ihbook.chapters.stages import TD, TH
+from ihbook.evidence import involving
+from ihbook.show import kit
 
 SUPPLY, DEMAND, TARGET = "IR20-004", "IR20-005", "IR20-006"
 BASE_YEAR = 2019
@@ -39,7 +40,7 @@ SEGMENTS = [
 EFFECT_METRICS = ["glucose_control_rate_increase", "chronic_complication_reduction", "adherence_increase",
                   "readmission_reduction", "medical_spending_reduction"]
 KIND_COLORS = {"anecdote": "#d1495b", "observed": "#1f5aa6", "estimate": "#00798c", "forecast": "#edae49",
-               "target": "#edae49"}
+               "target": "#edae49", "unattributed": "#8a8a8a"}
 
 
 def _c(cid: str) -> dict:
@@ -127,16 +128,13 @@ def segments_table() -> None:
         quote = q.loc[qid, "quote"]
         if quote not in sources.text(q.loc[qid, "source_id"]):
             raise ledger.LedgerError([ledger.DataError("data/quotes.csv", 0, "quote", f"{qid} 不是原文")])
-        rows.append(f'<tr><th style="{TH}">{html.escape(name)}</th><td style="{TD}">“{html.escape(quote)}”<br><small>〔{qid}〕</small></td>'
-                    f'<td style="{TD}">{html.escape(gloss)}</td></tr>')
+        rows.append([html.escape(name), f"“{html.escape(quote)}”<br><small>〔{qid}〕</small>", html.escape(gloss)])
         plain.append(f"{name}：“{quote}”〔{qid}〕 —— {gloss}")
     src = q.loc[SEGMENTS[0][1], "source_id"]
     from ihbook.evidence.quotes import attribution
 
-    body = ('<table class="ihbook-table" style="width:100%;border-collapse:collapse"><thead><tr>'
-            f'<th style="{TH}">环节</th><th style="{TD}">来源原文</th><th style="{TD}">本书的解释</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            f'<p class="ihbook-table-foot">原文出自：{html.escape(attribution(src))}（“2020年中国互联网医疗诊后定义”图）。</p>')
+    body = (kit.html_table(["环节", "来源原文", "本书的解释"], rows)
+            + f'<p class="ihbook-table-foot">原文出自：{html.escape(attribution(src))}（“2020年中国互联网医疗诊后定义”图）。</p>')
     display({"text/html": body, "text/plain": "\n".join(plain)}, raw=True)
 
 
@@ -163,9 +161,7 @@ def market_chart() -> None:
         {"label": "需求端（2019）", "value": d["value"], "unit": d["unit"], "claim_id": DEMAND},
         {"label": f"预期：{t['period']}年供给端约为需求端的比例", "value": t["value"], "unit": t["unit"], "claim_id": TARGET},
     ])
-    from ihbook.chapters.stages import conflict_ids
-
-    ids = conflict_ids([SUPPLY, DEMAND], within=True)
+    ids = involving.conflict_ids([SUPPLY, DEMAND], how="within")
     charts.publish(fig, "ch04-market", data,
                    caption=(f"艾瑞给出的 2019 年诊后市场两端规模，以及它对 {t['period'][:4]} 年的预期（供给端约为需求端的 {t['value_text']}）。"
                             f"红色虚线是本书的示意：假如需求端保持 2019 年的规模，{t['value_text']} 对应的金额。"
@@ -252,9 +248,7 @@ def effects_chart() -> None:
               frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=3)
     data = pd.DataFrame({"label": labels, "value": df.value.values, "unit": df.unit.values,
                          "claim_id": df.claim_id.values})
-    from ihbook.chapters.stages import conflict_ids
-
-    ids = conflict_ids(df.claim_id)
+    ids = involving.conflict_ids(df.claim_id)
     charts.publish(fig, "ch04-effects", data,
                    caption=("2025 年报告在慢病管理、数字疗法、居家监护部分给出的“提升/下降”幅度。斜线条是账本中标为“个例”"
                             "的数字：出自未具名的“某平台”“某 APP”，无法核实；其余数字也没有注明研究设计、对照组或数据来源。"
