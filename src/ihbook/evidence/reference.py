@@ -78,7 +78,7 @@ SAME_TIME = 1 / 12 + 1e-6     # a reference this close (years) is "the same time
 NEIGHBOUR = 1.0 + 1e-6        # neighbours within a year bracket a claim
 UNDATED_WINDOW = 5            # years before the source's date
 FLOW_METRICS = {"revenue", "revenue_growth"}
-CHECKED_KINDS = {"observed", "estimate", "anecdote"}
+CHECKED_KINDS = {"observed", "estimate", "anecdote", "unattributed"}  # not forecasts or targets
 
 VERDICTS = ["agrees", "disagrees", "definition", "no_counterpart"]
 VERDICT_LABELS = {"agrees": "一致", "disagrees": "不一致", "definition": "口径不同",
@@ -91,7 +91,8 @@ ATTRIBUTION = re.compile(
     r"(?:据|根据)[^，。；,;]{0,24}(?:数据|统计|估算|测算|推算|显示|报告|研究|调研|年鉴|公报|招股书)"
     r"|数据显示|资料来源|来源[:：]|招股书|财报|年报|公报|统计年鉴"
     r"|CNNIC|国家统计局|卫健委|卫生健康委|艾瑞|易观|艾媒|IT桔子|弗若斯特沙利文|沙利文|安信证券|WHO|世界卫生组织")
-NOT_ATTRIBUTED = {"", "none", "nobody", "unattributed", "self", "source", "无", "未注明", "来源自身"}
+NOT_ATTRIBUTED = {"", "none", "nobody", "unattributed", "无", "未注明"}
+SELF = {"self", "source", "来源自身"}
 
 
 # --------------------------------------------------------------------------- loading
@@ -367,7 +368,7 @@ def crosscheck(claims: pd.DataFrame | None = None, statistics: pd.DataFrame | No
                crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every ledger claim with an official counterpart, with a computed verdict (see module doc).
 
-    ``ratio`` is the claim's value ÷ the (first) official value, both in base units, for the chart.
+    ``ratio`` is the claim's value ÷ the nearest official value compared (in base units), for the chart.
     """
     claims = ledger.load_claims() if claims is None else claims
     statistics = load_statistics() if statistics is None else statistics
@@ -380,13 +381,13 @@ def crosscheck(claims: pd.DataFrame | None = None, statistics: pd.DataFrame | No
                      & claims.kind.isin(CHECKED_KINDS)]
         for c in sel.to_dict("records"):
             v = _verdict_one(c, cw, refs)
-            first = v["refs"][0] if v["refs"] else None
+            # the ratio to the nearest official value (in log terms) among those compared
             ratio = float("nan")
-            if first is not None:
-                cb = to_base(c["value"], c["unit"])
-                rb = to_base(first["value"], first["unit"])
-                if cb[0] == rb[0] and rb[1]:
-                    ratio = cb[1] / rb[1]
+            cb = to_base(c["value"], c["unit"])
+            ratios = [cb[1] / rb[1] for rb in (to_base(r["value"], r["unit"]) for r in v["refs"])
+                      if rb[0] == cb[0] and rb[1] and cb[1] > 0]
+            if ratios:
+                ratio = min(ratios, key=lambda x: abs(math.log(x)))
             rows.append({
                 "claim_id": c["claim_id"], "source_id": c["source_id"], "metric": c["metric"],
                 "entity": c["entity"], "period": c["period"], "kind": c["kind"],
@@ -413,11 +414,12 @@ def verdict_for(claim_id: str) -> dict | None:
 # --------------------------------------------------------------------------- source cards
 
 def attributed(rec: dict) -> bool:
-    """Whether a claim says who measured it: the ledger's ``attributed_to`` when present, else
-    the quote matches :data:`ATTRIBUTION`."""
+    """Whether a claim says who measured it: the ledger's ``attributed_to`` when present (an
+    organisation the source names, or the source itself: ``self``; not ``none``), else the quote
+    matches :data:`ATTRIBUTION`."""
     if "attributed_to" in rec and rec["attributed_to"] is not None and not pd.isna(rec["attributed_to"]):
         who = str(rec["attributed_to"]).strip()
-        return who.lower() not in NOT_ATTRIBUTED and who != rec.get("source_id")
+        return who.lower() not in NOT_ATTRIBUTED
     return bool(ATTRIBUTION.search(rec.get("quote", "")))
 
 
@@ -437,7 +439,7 @@ def _within_conflicts(conflicts: pd.DataFrame) -> dict[str, int]:
 
 
 CARD_COLUMNS = ["source_id", "publisher", "author", "date", "title", "kind", "method", "method_quote",
-                "n_figures", "n_attributed", "share_attributed", "attribution_rule", "n_checked",
+                "n_figures", "n_attributed", "n_self", "share_attributed", "attribution_rule", "n_checked",
                 "n_agrees", "share_agrees", "n_anecdote", "share_anecdote", "n_within_conflicts"]
 
 
@@ -460,7 +462,7 @@ def source_cards(claims: pd.DataFrame | None = None, checks: pd.DataFrame | None
     srcs = sources.load_sources() if srcs is None else srcs
     if "same_as" in claims.columns:
         claims = claims[claims.same_as.fillna("").astype(str).str.strip() == ""]
-    rule = ("账本的 attributed_to 列（非空且不是来源自身）" if "attributed_to" in claims.columns
+    rule = ("账本的 attributed_to 列：写明由哪个机构测得，或来源自称自己测得（self）；none 为未写出处" if "attributed_to" in claims.columns
             else "引文中写明出处（据/根据…数据、统计、估算；数据显示；资料来源；招股书、财报、公报；或点名 CNNIC、统计局、卫健委、艾瑞、易观、艾媒等机构）")
     within = _within_conflicts(conflicts)
     m = methods.set_index("source_id") if len(methods) else pd.DataFrame()
@@ -470,6 +472,8 @@ def source_cards(claims: pd.DataFrame | None = None, checks: pd.DataFrame | None
         cs = claims[claims.source_id == sid]
         n = len(cs)
         n_attr = sum(attributed(r) for r in cs.to_dict("records"))
+        n_self = int(cs["attributed_to"].astype(str).str.strip().str.lower().isin(SELF).sum()) \
+            if "attributed_to" in cs.columns else 0
         ch = checks[(checks.source_id == sid) & checks.verdict.isin(["agrees", "disagrees", "definition"])
                     & checks.claim_id.isin(cs.claim_id)]
         n_chk = len(ch)
@@ -479,7 +483,7 @@ def source_cards(claims: pd.DataFrame | None = None, checks: pd.DataFrame | None
         rows.append({
             "source_id": sid, "publisher": s["publisher"], "author": s["author"], "date": s["date"],
             "title": s["title"], "kind": s["kind"], "method": meth.get("method") or "未说明",
-            "method_quote": meth.get("quote", ""), "n_figures": n, "n_attributed": n_attr,
+            "method_quote": meth.get("quote", ""), "n_figures": n, "n_attributed": n_attr, "n_self": n_self,
             "share_attributed": n_attr / n if n else float("nan"), "attribution_rule": rule,
             "n_checked": n_chk, "n_agrees": n_ok, "share_agrees": n_ok / n_chk if n_chk else float("nan"),
             "n_anecdote": n_anec, "share_anecdote": n_anec / n if n else float("nan"),
@@ -489,22 +493,27 @@ def source_cards(claims: pd.DataFrame | None = None, checks: pd.DataFrame | None
 
 
 def not_relied_on(cards: pd.DataFrame) -> pd.DataFrame:
-    """Sources the book does not use for headline numbers, with the reasons, by rule: the author
-    and publisher are unknown, or fewer than a third of its figures are attributed and, where
-    checkable, fewer than half agree with official statistics."""
+    """Every source's weaknesses, and whether the book relies on it for headline numbers.
+
+    A source is *not relied on* for headline numbers when its author and publisher are unknown,
+    or when three things hold at once: fewer than a third of its figures are attributed, fewer
+    than half of its checkable figures agree with official statistics, and it contradicts itself
+    at least three times. Its figures are still shown, as its claims, never as facts.
+    """
     out = []
     for r in cards.to_dict("records"):
         reasons = []
-        if not r["author"] and ("不详" in r["publisher"] or "用户上传" in r["publisher"]):
+        unknown = not r["author"] and ("不详" in r["publisher"] or "用户上传" in r["publisher"])
+        if unknown:
             reasons.append("作者与机构不详（用户上传的文档）")
         low_attr = not pd.isna(r["share_attributed"]) and r["share_attributed"] < 1 / 3
         low_agree = not pd.isna(r["share_agrees"]) and r["share_agrees"] < 0.5
-        if low_attr and (low_agree or pd.isna(r["share_agrees"])):
+        if low_attr:
             reasons.append(f"只有 {r['share_attributed']:.0%} 的数字写明出处")
         if low_agree:
             reasons.append(f"可核对的 {r['n_checked']} 个数字中只有 {r['n_agrees']} 个与官方统计一致")
         if r["n_within_conflicts"] >= 3:
             reasons.append(f"自身有 {r['n_within_conflicts']} 处前后矛盾")
-        if reasons and (len(reasons) >= 2):
-            out.append({"source_id": r["source_id"], "reasons": "；".join(reasons)})
-    return pd.DataFrame(out, columns=["source_id", "reasons"])
+        relied = not (unknown or (low_attr and low_agree and r["n_within_conflicts"] >= 3))
+        out.append({"source_id": r["source_id"], "relied_on": relied, "reasons": "；".join(reasons)})
+    return pd.DataFrame(out, columns=["source_id", "relied_on", "reasons"])
