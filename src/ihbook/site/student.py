@@ -28,6 +28,7 @@ import argparse
 import copy
 import html as html_lib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -44,6 +45,12 @@ MARKER = ".ihbook-student-edition"  # written into the student tree; only such a
 COPY = ["_config.yml", "_toc.yml", "book", "data", "_static", "_vendor", "LICENSE", "LICENSE-TEXT.md"]
 # Pages for teachers only: removed from the student copy and from its table of contents.
 INSTRUCTOR_ONLY = ["book/teaching/instructor_guide"]
+# Files for teachers only (reference solutions of the exercise checks): never copied to students.
+INSTRUCTOR_FILES = ["data/teaching/solutions.json"]
+# What a student repository holds besides the stripped book tree (see export_repo).
+REPO_EXTRA = ["src", "pyproject.toml", "binder", "CITATION.cff", "package.json", "package-lock.json"]
+REPO_EXCLUDE = {".git", ".venv", "node_modules", "_build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache",
+                "student", "notebooks", "solution_sentences.json", "_vendor", MARKER}
 # Anything that betrays a solution in a source text or a built page.
 SOURCE_MARKERS = ("{solution}", "{solution-start}", "{solution-end}")
 HTML_MARKERS = ('class="solution', "solution-start", "solution-end")
@@ -223,9 +230,14 @@ def _toc_without(toc: dict, drop: set[str]) -> dict:
     return walk(toc)
 
 
-def prepare(out: Path = STUDENT_DIR, execute: bool = False) -> dict:
+def prepare(out: Path = STUDENT_DIR, execute: bool = False, launch_repo: str | None = None,
+            launch_branch: str | None = None) -> dict:
     """Copy the book to ``out`` and strip it. Returns ``{"notebooks": {...}, "sentences": [...]}``
-    (per-notebook counts, and the distinctive solution sentences for the leak scan)."""
+    (per-notebook counts, and the distinctive solution sentences for the leak scan).
+
+    ``launch_repo`` / ``launch_branch`` point the student pages' launch buttons (Binder,
+    JupyterHub via nbgitpuller) and repository button at the student repository or branch, so
+    a student who clicks "launch" never lands in the instructor's tree with its solutions."""
     import nbformat
     import yaml
 
@@ -249,12 +261,25 @@ def prepare(out: Path = STUDENT_DIR, execute: bool = False) -> dict:
             p = out / f"{doc}{ext}"
             if p.exists():
                 p.unlink()
+    for f in INSTRUCTOR_FILES:
+        if (out / f).exists():
+            (out / f).unlink()
     toc = yaml.safe_load((out / "_toc.yml").read_text(encoding="utf-8"))
     (out / "_toc.yml").write_text(yaml.safe_dump(_toc_without(toc, set(INSTRUCTOR_ONLY)), allow_unicode=True,
                                                  sort_keys=False), encoding="utf-8")
     cfg = yaml.safe_load((out / "_config.yml").read_text(encoding="utf-8"))
     cfg["title"] = f"{cfg.get('title', '')}（学生版）"
     cfg.setdefault("execute", {})["execute_notebooks"] = "cache" if execute else "off"
+    if launch_repo or launch_branch:
+        repo = cfg.setdefault("repository", {})
+        if launch_repo:
+            if not re.match(r"^https://[\w.-]+/[\w.-]+/[\w.-]+/?$", launch_repo):
+                raise StudentEditionError(f"学生仓库地址应形如 https://github.com/组织/仓库（收到“{launch_repo[:80]}”）")
+            repo["url"] = launch_repo.rstrip("/")
+        if launch_branch:
+            if not re.match(r"^[\w./-]{1,100}$", launch_branch) or ".." in launch_branch:
+                raise StudentEditionError(f"分支名不合法：“{launch_branch[:80]}”")
+            repo["branch"] = launch_branch
     (out / "_config.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     summary: dict = {"notebooks": {}, "sentences": []}
@@ -325,9 +350,11 @@ def site_leaks(html_dir: Path, sentences: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def make(out: Path = STUDENT_DIR, build: bool = True, execute: bool = False) -> dict:
-    """Prepare, export and (unless ``build=False``) build and check the student edition."""
-    summary = prepare(out, execute=execute)
+def make(out: Path = STUDENT_DIR, build: bool = True, execute: bool = False,
+         launch_repo: str | None = None, launch_branch: str | None = None, pdf: bool = False) -> dict:
+    """Prepare, export and (unless ``build=False``) build and check the student edition;
+    ``pdf=True`` also prints it to ``out/_build/pdf/book.pdf`` and checks the PDF's text."""
+    summary = prepare(out, execute=execute, launch_repo=launch_repo, launch_branch=launch_branch)
     summary["exported"] = [p.name for p in export_notebooks(out)]
     (Path(out) / "solution_sentences.json").write_text(
         json.dumps(summary["sentences"], ensure_ascii=False, indent=1), encoding="utf-8")
@@ -337,7 +364,203 @@ def make(out: Path = STUDENT_DIR, build: bool = True, execute: bool = False) -> 
         if leaks:
             raise StudentEditionError("学生版网页中仍有答案：" + json.dumps(leaks, ensure_ascii=False)[:2000])
         summary["html"] = str(html_dir)
+        if pdf:
+            pdf_path = make_pdf(out)
+            leaks = pdf_leaks(pdf_path, summary["sentences"])
+            if leaks:
+                raise StudentEditionError(f"学生版 PDF 中仍有答案：{leaks[:5]}")
+            summary["pdf"] = str(pdf_path)
     return summary
+
+
+# --------------------------------------------------------------------------------------------
+# The student PDF
+
+
+def make_pdf(out: Path = STUDENT_DIR) -> Path:
+    """Print the built student site to ``out/_build/pdf/book.pdf`` with the book's PDF printer
+    (scripts/pdf.py: headless Debian Chromium, pages in table-of-contents order)."""
+    import importlib.util
+
+    out = Path(out).resolve()
+    html_dir = out / "_build" / "html"
+    if not (html_dir / "index.html").is_file():
+        raise StudentEditionError("学生版网页尚未构建：先运行 python scripts/student_edition.py")
+    spec = importlib.util.spec_from_file_location("ihbook_pdf", ROOT / "scripts" / "pdf.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    pdf_dir = out / "_build" / "pdf"
+    code = mod.main(["--html", str(html_dir), "--out", str(pdf_dir)])
+    if code != 0 or not (pdf_dir / "book.pdf").is_file():
+        raise StudentEditionError(f"学生版 PDF 生成失败（退出码 {code}）；需要 /usr/bin/chromium 和 poppler-utils")
+    return pdf_dir / "book.pdf"
+
+
+def pdf_text(pdf_path: Path) -> str:
+    proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise StudentEditionError(f"无法读取 PDF 文字（pdftotext）：{proc.stderr[:200]}")
+    return proc.stdout
+
+
+def text_leaks(text: str, sentences: list[str]) -> list[str]:
+    """Solution sentences found in a text, compared without whitespace (PDF text breaks lines
+    anywhere)."""
+    flat = re.sub(r"\s+", "", text)
+    return [s for s in sentences if re.sub(r"\s+", "", s) in flat]
+
+
+def pdf_leaks(pdf_path: Path, sentences: list[str]) -> list[str]:
+    return text_leaks(pdf_text(pdf_path), sentences)
+
+
+# --------------------------------------------------------------------------------------------
+# A clean student repository
+
+
+def solution_fingerprints(root: Path = ROOT) -> dict[str, list[str]]:
+    """What must never reach a student: ``{"sentences": [...], "code": [...], "guide": [...]}`` —
+    distinctive sentences and code lines of every solution in the book, and distinctive
+    sentences of the instructor-only pages."""
+    import nbformat
+
+    sentences: list[str] = []
+    code: list[str] = []
+    for p in sorted((root / "book").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in p.parts:
+            continue
+        nb = nbformat.read(p, as_version=4)
+        stripped, rep = strip_notebook(nb, p.name)
+        kept = "\n".join(c.source for c in stripped.cells)
+        sentences += distinctive_sentences(rep.removed, kept)
+        for block in rep.removed:
+            for line in block.split("\n"):
+                t = line.strip()
+                if (len(t) >= 16 and re.search(r"[=(]", t) and not re.search(r"[\u4e00-\u9fff]", t)
+                        and not t.startswith(("#", ":", "`")) and t not in kept):
+                    code.append(t)
+    # Code that students are given anyway is no fingerprint: the package's own source and the
+    # starter cells (data/teaching/exercises.json) may share a line with a solution.
+    public = "\n".join(q.read_text(encoding="utf-8") for q in (root / "src").rglob("*.py"))
+    ex_file = root / "data" / "teaching" / "exercises.json"
+    if ex_file.exists():
+        public += "\n".join(e.get("starter", "") for e in json.loads(ex_file.read_text(encoding="utf-8"))["exercises"])
+    code = [c for c in code if c not in public]
+    others = "\n".join(q.read_text(encoding="utf-8") for q in (root / "book").rglob("*.md")
+                       if q.with_suffix("").relative_to(root).as_posix() not in INSTRUCTOR_ONLY)
+    guide: list[str] = []
+    for doc in INSTRUCTOR_ONLY:
+        q = root / f"{doc}.md"
+        if q.exists():
+            for s in re.split(r"[。！？；\n]", _plain(q.read_text(encoding="utf-8"))):
+                s = s.strip()
+                if len(re.findall(r"[\u4e00-\u9fff]", s)) >= 14 and s not in _plain(others):
+                    guide.append(s)
+    return {"sentences": list(dict.fromkeys(sentences)), "code": list(dict.fromkeys(code)),
+            "guide": list(dict.fromkeys(guide))}
+
+
+def _text_files(tree: Path):
+    for p in sorted(tree.rglob("*")):
+        if p.is_file() and not (set(p.relative_to(tree).parts) & {".git"}):
+            try:
+                yield p, p.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+
+
+def repo_leaks(tree: Path, fingerprints: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Every file under ``tree`` that contains a solution marker, a solution sentence or code
+    line, an instructor-guide sentence, or an instructor-only file."""
+    fp = fingerprints or solution_fingerprints()
+    tree = Path(tree)
+    found: dict[str, list[str]] = {}
+    for f in INSTRUCTOR_FILES + [f"{d}.md" for d in INSTRUCTOR_ONLY]:
+        if (tree / f).exists():
+            found[f] = ["教师专用文件"]
+    for p, text in _text_files(tree):
+        plain = _plain(text) if p.suffix in (".md", ".html", ".ipynb") else text
+        hits = source_leaks(text) if p.suffix in (".md", ".ipynb") else []
+        hits += [s for s in fp["sentences"] + fp["guide"] if s in plain or s in text]
+        hits += [c for c in fp["code"] if c in text]
+        if hits:
+            found[p.relative_to(tree).as_posix()] = hits[:5]
+    return found
+
+
+STUDENT_README = """# {title}
+
+这是课程发给学生的仓库：各章练习保留，参考答案、教师指南和答案数据都已移除（由教师仓库中的
+`python scripts/student_edition.py --export-repo` 生成，不含版本历史）。
+
+## 运行（只需要 pip，不需要管理员权限，也不需要浏览器内核）
+
+```bash
+python3 -m venv .venv
+.venv/bin/pip install -e .            # 本书的程序包及其依赖
+.venv/bin/pip install jupyterlab      # 如果电脑上还没有 Jupyter
+.venv/bin/jupyter lab                 # 打开 book/ 中的章节
+```
+
+笔记本要在 `book/` 文件夹里运行，程序包才能找到 `data/` 中的数据。每道计算练习后面有一个检查单元
+（`grader.check("…")`），运行它就能看到“通过”或一条提示。
+
+课程的 JupyterHub 链接、Binder 按钮和提交方式请听授课教师安排。
+"""
+
+
+def export_repo(dest: Path, launch_repo: str | None = None, branch: str = "main",
+                fingerprints: dict[str, list[str]] | None = None) -> Path:
+    """Write a clean student repository to ``dest``: the stripped book (no solutions, no
+    instructor guide, no solution data), the package, its data and environment files, a
+    student README, as ONE commit on ``branch`` with no history. Every text file is scanned for
+    solution sentences and code lines and instructor-guide sentences before the commit; a leak
+    raises :class:`StudentEditionError` and nothing is committed."""
+    import tempfile
+
+    dest = Path(dest).resolve()
+    if dest == ROOT or dest in ROOT.parents or ROOT in dest.parents:
+        raise StudentEditionError(f"拒绝导出到 {dest}：请选择本仓库之外的空文件夹")
+    if dest.exists() and any(dest.iterdir()):
+        raise StudentEditionError(f"{dest} 不是空文件夹：学生仓库必须从零开始（不带任何历史）")
+    fp = fingerprints or solution_fingerprints()
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = Path(tmp) / "student"
+        prepare(stage, launch_repo=launch_repo, launch_branch=branch if launch_repo else None)
+        dest.mkdir(parents=True, exist_ok=True)
+        ignore = shutil.ignore_patterns(*REPO_EXCLUDE)
+        for item in sorted(stage.iterdir()):
+            if item.name in REPO_EXCLUDE:
+                continue
+            if item.is_dir():
+                shutil.copytree(item, dest / item.name, ignore=ignore)
+            else:
+                shutil.copy2(item, dest / item.name)
+    for item in REPO_EXTRA:
+        src = ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, dest / item, ignore=shutil.ignore_patterns(*REPO_EXCLUDE, "*.egg-info"))
+        elif src.is_file():
+            shutil.copy2(src, dest / item)
+    import yaml
+
+    title = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8")).get("title", "")
+    (dest / "README.md").write_text(STUDENT_README.format(title=title), encoding="utf-8")
+    (dest / ".gitignore").write_text(".venv/\n_build/\nnode_modules/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\n",
+                                     encoding="utf-8")
+    leaks = repo_leaks(dest, fp)
+    if leaks:
+        shutil.rmtree(dest)
+        raise StudentEditionError("学生仓库中仍有答案或教师内容：" + json.dumps(leaks, ensure_ascii=False)[:2000])
+    env = {"GIT_AUTHOR_NAME": "ihbook student edition", "GIT_AUTHOR_EMAIL": "student-edition@invalid",
+           "GIT_COMMITTER_NAME": "ihbook student edition", "GIT_COMMITTER_EMAIL": "student-edition@invalid",
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", str(dest))}
+    for cmd in (["git", "init", "-q", "-b", branch], ["git", "add", "-A"],
+                ["git", "commit", "-q", "-m", "学生版（无参考答案，无历史）"]):
+        proc = subprocess.run(cmd, cwd=dest, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise StudentEditionError(f"git 失败：{' '.join(cmd)}：{proc.stderr[:300]}")
+    return dest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,9 +570,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=STUDENT_DIR, help="学生版目录（默认 student/，已被 git 忽略）")
     ap.add_argument("--no-build", action="store_true", help="只去掉答案并导出笔记本，不构建 HTML")
     ap.add_argument("--execute", action="store_true", help="构建时重新执行去掉答案后的笔记本（较慢；可证明学生笔记本能独立运行）")
+    ap.add_argument("--launch-repo", help="学生版网页的启动按钮指向的学生仓库，例如 https://github.com/课程/ihbook-student")
+    ap.add_argument("--launch-branch", help="启动按钮使用的分支，例如 student")
+    ap.add_argument("--pdf", action="store_true", help="构建后再打印学生版 PDF（student/_build/pdf/book.pdf）并检查其中没有答案")
+    ap.add_argument("--export-repo", type=Path, metavar="DIR",
+                    help="只导出一个干净的学生仓库到 DIR（空文件夹）：无答案、无教师指南、无历史，一次提交")
     args = ap.parse_args(argv)
+    if args.export_repo:
+        try:
+            dest = export_repo(args.export_repo, launch_repo=args.launch_repo, branch=args.launch_branch or "main")
+        except StudentEditionError as e:
+            print(f"[student] 失败：{e}", file=sys.stderr)
+            return 1
+        print(f"[student] 学生仓库：{dest}（一次提交，已扫描：无答案、无教师内容）。推送：cd {dest} && git remote add origin URL && git push -u origin HEAD")
+        return 0
     try:
-        summary = make(args.out, build=not args.no_build, execute=args.execute)
+        summary = make(args.out, build=not args.no_build, execute=args.execute, launch_repo=args.launch_repo,
+                       launch_branch=args.launch_branch, pdf=args.pdf)
     except StudentEditionError as e:
         print(f"[student] 失败：{e}", file=sys.stderr)
         return 1
@@ -358,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
           f"学生笔记本：{Path(args.out) / 'notebooks'}（{len(summary['exported'])} 个）")
     if "html" in summary:
         print(f"[student] 学生版网页：{summary['html']}/index.html（已检查：无答案残留）")
+    if "pdf" in summary:
+        print(f"[student] 学生版 PDF：{summary['pdf']}（已检查：无答案残留）")
     return 0
 
 
