@@ -178,3 +178,33 @@ def test_timeline_points_keep_undated_rows_apart():
     assert (pts[pts.year != ""].x < len(slots) - 1.5).all()
     assert pts.x.notna().all() and pts.y.between(-0.5, len(policy.THEMES)).all()
     assert isinstance(pts, pd.DataFrame)
+
+
+def test_rule_keys_point_into_the_rulebook():
+    from ihbook.evidence import reference
+
+    keys = set(reference.load_rules().doc_key) | set(policy.TOPIC_KEYS)
+    df = policy.load_policies()
+    assert set(df.rule_key) - {""} <= keys
+
+
+def test_sources_policy_claims_are_checked_against_the_rules():
+    df = policy.check_against_rules().set_index("policy_id")
+    # 36kr: "国家政策明确了互联网医疗可以首诊" contradicts the follow-up-only rule
+    assert df.loc["P-KR21-01", "verdict"] == "与规则表不一致" and "内容" in df.loc["P-KR21-01", "differs_on"]
+    # 36kr: online prescription-drug sales "allowed" in November 2020 = a draft that month
+    assert df.loc["P-KR21-02", "status_check"] == "不一致" and df.loc["P-KR21-02", "year_check"] == "一致"
+    # report-2025 names 国家卫健委 as issuer of the State Council's 2018 opinion
+    assert df.loc["P-R25-01", "issuer_check"] == "不一致"
+    assert df.loc["P-R25-02", "title_check"] == "一致" and df.loc["P-R25-02", "year_check"] == "一致"
+    # Ningxia's first-visit pilot is consistent with the rules
+    assert df.loc["P-GY24-05", "verdict"] == "未见不一致"
+
+
+def test_rules_today_render_escaped(shown):
+    policy.show_rules()
+    policy.show_rule_checks()
+    body = "".join(s["text/html"] for s in shown)
+    assert "R-2018-IDM-scope" in body and "复诊" in body and "<script" not in body
+    with pytest.raises(policy.PolicyInputError):
+        policy.rules("nonsense")

@@ -21,6 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ihbook.show import charts
+from ihbook.evidence import reference
 from ihbook.evidence import sources
 from ihbook.evidence import text
 from ihbook.show import widgets
@@ -30,7 +31,7 @@ from ihbook.evidence.paths import DATA
 POLICIES = DATA / "policies.csv"
 COLUMNS = ["policy_id", "policy_key", "source_id", "year", "month", "date_as_written", "issuer", "title",
            "short", "content", "level", "region", "theme", "theme_other", "status", "quote", "flag",
-           "related", "note"]
+           "related", "rule_key", "note"]
 
 LEVELS = {"national": "国家级", "provincial": "省级", "industry": "行业自律", "foreign": "国外"}
 # The regulatory domains of woshipm-2021 (法律环境、准入、价格、安全管理、行业监管), with drugs and
@@ -76,6 +77,7 @@ def check_policies(path=POLICIES) -> list[DataError]:
         return [DataError(name, 1, ",".join(missing), "缺少必需的列")]
     errors: list[DataError] = []
     ids = set(df.policy_id)
+    rule_keys = set(reference.load_rules().doc_key)
     for i, row in enumerate(df.to_dict("records"), start=2):
         def err(col: str, reason: str) -> None:
             errors.append(DataError(name, i, col, reason))
@@ -108,6 +110,8 @@ def check_policies(path=POLICIES) -> list[DataError]:
             err("month", "有月份而无年份")
         if not (row["title"] or row["content"]):
             err("title", "标题与内容不能都为空")
+        if row["rule_key"] and row["rule_key"] not in rule_keys and row["rule_key"] not in TOPIC_KEYS:
+            err("rule_key", f"data/reference/rules.csv 中没有文件键“{row['rule_key']}”")
     dup = df.policy_id[df.policy_id.duplicated()]
     for pid in dup:
         errors.append(DataError(name, int(df.index[df.policy_id == pid][-1]) + 2, "policy_id", f"“{pid}”重复"))
@@ -495,3 +499,187 @@ def glue_counts() -> None:
     glue("ch05-undated", Markdown(f"{c['undated']} 条"), display=False)
     glue("ch05-undated-r25", Markdown(f"{int(((_policies().year == '') & (_policies().source_id == 'report-2025')).sum())} 条"),
          display=False)
+
+
+# --------------------------------------------------------------------------- the rulebook
+
+TOPICS = {"first_visit": "首诊与复诊：什么可以在网上看", "who_may_run": "谁可以办互联网医院",
+          "who_may_practise": "谁可以在网上看病", "prescriptions": "处方", "drugs_online": "网上卖药",
+          "insurance": "医保支付", "telemedicine": "远程医疗", "epidemic": "疫情期间的通知",
+          "promotion": "总体方向", "supervision": "监管"}
+TODAY_ORDER = ["first_visit", "who_may_run", "who_may_practise", "prescriptions", "drugs_online", "insurance"]
+
+
+def rules(topic: str | None = None) -> pd.DataFrame:
+    """The national rulebook (``data/reference/rules.csv``), optionally one topic, oldest first."""
+    df = reference.load_rules()
+    if topic is not None:
+        if topic not in TOPICS:
+            raise PolicyInputError(f"没有领域“{topic}”；可选：{'、'.join(TOPICS)}")
+        df = df[df.topic == topic]
+    return df.sort_values(["date", "rule_id"]).reset_index(drop=True)
+
+
+def rules_table_html(topics: list[str] | None = None) -> str:
+    """The rules of some topics as an escaped table: what the rule says, who, when, status, source page."""
+    topics = topics or TODAY_ORDER
+    rows = []
+    for t in topics:
+        for r in rules(t).to_dict("records"):
+            who = f"{r['issuer']}《{r['title']}》" + (f"（{r['doc_number']}）" if r["doc_number"] else "")
+            link = (f'<a href="{html.escape(r["url"], quote=True)}" rel="noopener nofollow">网页</a>'
+                    if r["url"].startswith(("http://", "https://")) else "")
+            own = "" if r["publisher_own"] == "true" else "（二手）"
+            cells = [html.escape(TOPICS[t]), html.escape(r["provision"]), html.escape(who),
+                     html.escape(r["date"] or "未见"), html.escape(r["status"]),
+                     f"<small>“{html.escape(r['quote'])}”</small><br>{link}{html.escape(own)}"
+                     f'<span class="ihbook-ref">〔{html.escape(r["rule_id"])}〕</span>']
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    header = "".join(f"<th>{c}</th>" for c in ["领域", "规定", "发布机关与文件", "日期", "状态", "读到的网页原文"])
+    return widgets.scroll_region(f'<table class="ihbook-table"><thead><tr>{header}</tr></thead>'
+                                 f"<tbody>{''.join(rows)}</tbody></table>", "全国规则（可滚动）")
+
+
+def show_rules(topics: list[str] | None = None) -> None:
+    """Display :func:`rules_table_html` with a plain-text twin."""
+    from IPython.display import display
+
+    df = pd.concat([rules(t) for t in (topics or TODAY_ORDER)])
+    plain = "\n".join(f"{r.rule_id}  {r.provision}（{r.issuer}，{r.date or '日期未见'}，{r.status}）"
+                      for r in df.itertuples())
+    display({"text/html": rules_table_html(topics), "text/plain": plain}, raw=True)
+
+
+ISSUER_SYNONYMS = [("国家卫健委", "国家卫生健康委员会"), ("国家卫计委", "国家卫生和计划生育委员会"),
+                   ("原国家卫生和计划生育委员会", "国家卫生和计划生育委员会"),
+                   ("国家医保局", "国家医疗保障局"), ("国家药监局", "国家药品监督管理局"),
+                   ("国家中医药局", "国家中医药管理局"), ("国家发改委", "国家发展和改革委员会")]
+STATUS_MAP = {"现行": "issued", "试点": "practice", "征求意见稿": "draft", "已废止": "issued",
+              "已被替代": "issued"}
+CHECK_LABELS = {"same": "一致", "differs": "不一致", "unstated": "来源未写", "unknown": "规则表未核实",
+                "na": "—"}
+# ``rule_key`` is either a document of the rulebook (``doc_key``: the mention is that document,
+# checked on title, year, issuer and status) or a topic (the mention names no such document but
+# asserts something about the topic: checked on content only).
+TOPIC_KEYS = {"topic-first-visit": "first_visit"}
+# Online first visits: the rulebook limits internet diagnosis to follow-up visits; a mention that
+# says first visits are allowed (可以首诊 / 允许首诊) without calling it a pilot contradicts it.
+FIRST_VISIT_ALLOWED = ("可以首诊", "允许首诊", "首诊放开", "放开首诊")
+
+
+def _norm_title(t: str) -> str:
+    import re
+
+    t = t.replace("(", "（").replace(")", "）")
+    return re.sub(r"[《》“”\"'\s、，,。·]", "", t)
+
+
+def _norm_issuer(s: str) -> str:
+    for a, b in ISSUER_SYNONYMS:
+        s = s.replace(a, b)
+    return s
+
+
+def _issuer_same(p: str, r: str) -> bool:
+    """Whether a mention's issuer names the rule's issuer (every issuer the rule lists, or the
+    mention's issuer is one of them; ``等部门`` is read as "and others")."""
+    p = _norm_issuer(p).replace("等部门", "").replace("等", "")
+    parts = [x for x in _norm_issuer(r).replace("、", ",").split(",") if x]
+    return any(x in p or p in x for x in parts) and bool(p)
+
+
+def check_against_rules() -> pd.DataFrame:
+    """Every policy mention linked to the rulebook (``rule_key``), checked on title, year, issuer and
+    status against the rule rows of that document, and on content where the rule is about first
+    visits. Computed, one row per mention."""
+    df = _policies()
+    rb = reference.load_rules()
+    out = []
+    for p in df[df.rule_key != ""].to_dict("records"):
+        if p["rule_key"] in TOPIC_KEYS:
+            out.append(_topic_check(p, rb))
+            continue
+        doc = rb[rb.doc_key == p["rule_key"]]
+        r = doc.iloc[0].to_dict()
+        named = "页面只写简称" not in r["title"]     # the rulebook knows the document's full title
+        # title
+        if not p["title"]:
+            title = "unstated"
+        elif not named:
+            title = "unknown"
+        else:
+            title = "same" if _norm_title(p["title"]) == _norm_title(r["title"]) else "differs"
+        # year
+        ryear = r["date"][:4] if r["date"] else ""
+        if not p["year"]:
+            year = "unstated"
+        elif not ryear:
+            year = "unknown"
+        else:
+            year = "same" if p["year"] == ryear else "differs"
+        # issuer
+        issuer_text = p["issuer"]
+        if not issuer_text or "未具名" in issuer_text:
+            issuer = "unstated"
+        elif r["issuer"].startswith("（"):
+            issuer = "unknown"
+        else:
+            issuer = "same" if _issuer_same(issuer_text, r["issuer"]) else "differs"
+        # status: was the document issued, a draft, a pilot? (not whether it is still in force)
+        rstatus = STATUS_MAP.get(r["status"]) or ("issued" if r["date"] and named else "")
+        status = "unknown" if not rstatus else ("same" if rstatus == p["status"] else "differs")
+        content = ""
+        checks = {"title": title, "year": year, "issuer": issuer, "status": status}
+        bad = [k for k, v in checks.items() if v == "differs"] + (["content"] if content.startswith("与规则不符") else [])
+        out.append({"policy_id": p["policy_id"], "source_id": p["source_id"],
+                    "mention": display_title(p),
+                    "rule_doc": r["title"] if r["title"].startswith("《") else f"《{r['title']}》",
+                    "rule_ids": ";".join(doc.rule_id),
+                    **{f"{k}_check": CHECK_LABELS[v] for k, v in checks.items()},
+                    "content_check": content,
+                    "verdict": "与规则表不一致" if bad else (
+                        "无法核实" if all(v in ("unknown", "unstated") for v in checks.values()) else "未见不一致"),
+                    "differs_on": "、".join({"title": "标题", "year": "年份", "issuer": "发布机关",
+                                            "status": "状态", "content": "内容"}[b] for b in bad)})
+    return pd.DataFrame(out)
+
+
+def _topic_check(p: dict, rb: pd.DataFrame) -> dict:
+    """A mention that names no document but says what the rules of a topic are: compare its
+    content with the national rules in force on that topic (only first visits, for now)."""
+    topic = TOPIC_KEYS[p["rule_key"]]
+    fv = rb[(rb.topic == topic) & (rb.level == "national") & (rb.status == "现行")]
+    text_all = p["content"] + p["quote"]
+    if any(k in text_all for k in FIRST_VISIT_ALLOWED):
+        content, bad = f"与规则不符：全国规则只允许复诊（{'、'.join(fv.rule_id)}）", True
+    elif "试点" in text_all:
+        content, bad = "与规则一致：首诊仍是试点，全国规则只允许复诊", False
+    else:
+        content, bad = "未见不一致", False
+    return {"policy_id": p["policy_id"], "source_id": p["source_id"], "mention": display_title(p),
+            "rule_doc": f"{TOPICS[topic]}（{len(fv)} 条现行规定）", "rule_ids": ";".join(fv.rule_id),
+            **{f"{k}_check": CHECK_LABELS["na"] for k in ("title", "year", "issuer", "status")},
+            "content_check": content, "verdict": "与规则表不一致" if bad else "未见不一致",
+            "differs_on": "内容" if bad else ""}
+
+
+def rule_checks_html(df: pd.DataFrame | None = None) -> str:
+    df = check_against_rules() if df is None else df
+    rows = []
+    for r in df.to_dict("records"):
+        cells = [r["policy_id"], sources.short_name(r["source_id"]), r["mention"], r["rule_doc"],
+                 r["title_check"], r["year_check"], r["issuer_check"], r["status_check"],
+                 r["content_check"] or "—", f"{r['verdict']}" + (f"（{r['differs_on']}）" if r["differs_on"] else "")]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    header = "".join(f"<th>{c}</th>" for c in ["编号", "来源", "来源所说", "规则表中的文件", "标题", "年份",
+                                                "发布机关", "状态", "内容", "结论"])
+    return widgets.scroll_region(f'<table class="ihbook-table"><thead><tr>{header}</tr></thead>'
+                                 f"<tbody>{''.join(rows)}</tbody></table>", "来源的政策说法与全国规则（可滚动）")
+
+
+def show_rule_checks() -> None:
+    from IPython.display import display
+
+    df = check_against_rules()
+    plain = "\n".join(f"{r.policy_id}  {r.mention} → {r.verdict} {r.differs_on}" for r in df.itertuples())
+    display({"text/html": rule_checks_html(df), "text/plain": plain}, raw=True)
