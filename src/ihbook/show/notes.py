@@ -96,11 +96,24 @@ def _cells(path: Path) -> list[tuple[str, str]]:
     return [(f"第 {i} 段", para) for i, para in enumerate(re.split(r"\n\s*\n", text), start=1)]
 
 
+CROSS_REF = re.compile(r"见[^。；\n]{0,8}$")
+
+
+def _has_note(chunk: str) -> bool:
+    """Whether ``chunk`` holds an editor's note (not only a cross-reference to one)."""
+    for m in re.finditer(LABEL, chunk):
+        if not CROSS_REF.search(chunk[max(0, m.start() - 9):m.start()]):
+            return True
+    return False
+
+
 def unsourced_notes(paths, known: set[str] | None = None) -> list[str]:
     """Every "编者注" in ``paths`` (files or folders) whose chunk names no existing reference id.
 
     A chunk is a notebook cell (its source and its outputs together), a Markdown paragraph or a
-    CSV line. Returns readable problems (file, place, snippet); empty when all notes are sourced.
+    CSV line. A cross-reference to a note ("见下面的编者注": "见" within a few characters before
+    the word) is not a note. Returns readable problems (file, place, snippet); empty when all
+    notes are sourced.
     """
     known = reference.ref_ids() if known is None else known
     files: list[Path] = []
@@ -114,7 +127,7 @@ def unsourced_notes(paths, known: set[str] | None = None) -> list[str]:
     problems = []
     for f in files:
         for where, chunk in _cells(f):
-            if LABEL not in chunk:
+            if not _has_note(chunk):
                 continue
             ids = set(reference.ANY_ID.findall(chunk))
             if not ids & known:
