@@ -28,7 +28,8 @@ from ihbook.evidence import sources
 from ihbook.evidence.paths import DATA
 
 NOTES = DATA / "conflict_notes.csv"
-NOTE_COLUMNS = ["conflict_id", "likely_reason", "note"]
+NOTE_COLUMNS = ["conflict_id", "verdict", "likely_reason", "note"]
+VERDICTS = {"real": "真实分歧", "trivial": "微不足道", "not-a-conflict": "不是冲突"}
 REASONS = {
     "definition": "口径不同",
     "timing": "时点不同或未说明",
@@ -102,12 +103,16 @@ def check_notes(path=NOTES) -> list[ledger.DataError]:
         return [ledger.DataError(name, 1, ",".join(df.columns), f"列应为 {','.join(NOTE_COLUMNS)}")]
     known = set(conflicts.load_conflicts().conflict_id)
     for i, r in enumerate(df.to_dict("records"), start=2):
+        if r["verdict"] not in VERDICTS:
+            errors.append(ledger.DataError(name, i, "verdict", f"“{r['verdict']}”不在 {'/'.join(VERDICTS)} 中"))
         if r["likely_reason"] not in REASONS:
             errors.append(ledger.DataError(name, i, "likely_reason", f"“{r['likely_reason']}”不在 {'/'.join(REASONS)} 中"))
         if not r["note"].strip():
             errors.append(ledger.DataError(name, i, "note", "说明为空"))
         if r["conflict_id"] not in known:
             errors.append(ledger.DataError(name, i, "conflict_id", f"“{r['conflict_id']}”不在 data/conflicts.csv 中（已过时？）"))
+    for cid in sorted(known - set(df.conflict_id)):
+        errors.append(ledger.DataError(name, len(df) + 2, "conflict_id", f"冲突 {cid} 没有判定与说明"))
     for cid in df.conflict_id[df.conflict_id.duplicated()]:
         errors.append(ledger.DataError(name, int(df.index[df.conflict_id == cid][-1]) + 2, "conflict_id", f"“{cid}”重复"))
     return errors

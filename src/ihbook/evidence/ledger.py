@@ -3,7 +3,21 @@
 ``data/claims.csv`` is the single place a number enters the book. This module loads it,
 checks it row by row (a bad row is reported with file, row, column and reason, in Chinese)
 and answers the questions chapters ask: one claim, all claims on a metric, a tidy table for a
-chart. Controlled keys for metrics and entities live in ``data/keys/``.
+chart. Controlled keys for metrics, measures and entities live in ``data/keys/``
+(:mod:`ihbook.evidence.vocabulary`).
+
+Each claim also records the provenance of the figure itself:
+
+* ``attributed_to`` — who measured it: the organisation(s) the source names (``;``-separated,
+  e.g. ``IT桔子``), ``self`` (the source's own research or estimate), or ``none``. A fact stated
+  with no one behind it has ``kind`` = ``unattributed``, never ``observed``.
+* ``same_as`` — the first claim of which this one is a repeat (same source, measure, entity,
+  value): a repeated statement counts once (:func:`counted_once`).
+* ``period_rule`` / ``period_basis`` — how the period was read: ``quote`` (the quote dates it),
+  ``sentence`` or ``context`` (the words in ``period_basis``, verbatim in the text, date it),
+  ``narrative-present`` (the text speaks of its own present: 目前/当前, or the 2025 report's
+  “我们站在2025年的时间节点”), ``same-as`` (the repeated statement is dated); empty when the
+  text does not date the figure.
 """
 from __future__ import annotations
 
@@ -24,14 +38,19 @@ CLAIMS = DATA / "claims.csv"
 METRICS = DATA / "keys" / "metrics.csv"
 ENTITIES = DATA / "keys" / "entities.csv"
 
-COLUMNS = ["claim_id", "source_id", "topic", "metric", "entity", "period", "value", "value_max",
-           "value_text", "qualifier", "unit", "kind", "quote", "relation", "note"]
+COLUMNS = ["claim_id", "source_id", "topic", "metric", "entity", "period", "period_rule", "period_basis",
+           "value", "value_max", "value_text", "qualifier", "unit", "kind", "attributed_to", "same_as",
+           "quote", "relation", "note"]
 TOPICS = {"pain_points", "stages", "pre_diagnosis", "post_diagnosis", "policy", "business", "cases",
           "market", "capital", "users", "technology", "workforce", "ageing", "international",
           "ethics", "targets"}
-KINDS = {"observed", "estimate", "forecast", "target", "anecdote"}
+KINDS = {"observed", "estimate", "forecast", "target", "anecdote", "unattributed"}
 KIND_LABELS = {"observed": "实测/报告值", "estimate": "估算", "forecast": "预测",
-               "target": "目标", "anecdote": "个例（未具名或无法核实）"}
+               "target": "目标", "anecdote": "个例（未具名或无法核实）", "unattributed": "无出处的陈述"}
+PERIOD_RULES = {"", "quote", "sentence", "context", "narrative-present", "same-as"}
+PERIOD_RULE_LABELS = {"": "时期未说明", "quote": "引文写明", "sentence": "同句写明", "context": "上下文写明",
+                      "narrative-present": "文本所说的“现在”", "same-as": "同一陈述的另一处写明"}
+ATTRIBUTION_LABELS = {"self": "来源自己", "none": "无人（未说明出处）"}
 QUALIFIERS = {"", "approx", "over", "under", "range"}
 QUALIFIER_LABELS = {"": "", "approx": "约", "over": "超过", "under": "不足", "range": "区间"}
 PERIOD = re.compile(r"^(?:|\d{4}|\d{4}-(?:0[1-9]|1[0-2])|\d{4}-H[12]|\d{4}-Q[1-4]"
@@ -130,6 +149,7 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
     metrics, entities = _keys(METRICS, "metric"), _keys(ENTITIES, "entity")
     known_sources = set(sources.load_sources().source_id)
     ids = {rec["claim_id"] for _, rec in rows}
+    by_id = {rec["claim_id"]: rec for _, rec in rows}
     seen: set[str] = set()
     for line, rec in rows:
         def err(col: str, reason: str) -> None:
@@ -152,6 +172,23 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
             err("entity", f"主体“{rec['entity']}”不在 data/keys/entities.csv 中")
         if not PERIOD.match(rec["period"]):
             err("period", f"时期“{rec['period']}”不符合格式（YYYY、YYYY-MM、YYYY/YYYY…）")
+        rule = rec.get("period_rule", "")
+        if rule not in PERIOD_RULES:
+            err("period_rule", f"“{rule}”应为 {'/'.join(sorted(r for r in PERIOD_RULES if r))} 之一或空")
+        elif bool(rule) != bool(rec["period"]):
+            err("period_rule", "有时期就须写明依据（period_rule），没有时期则留空")
+        basis = rec.get("period_basis", "")
+        if rule in ("sentence", "context", "narrative-present") and not basis:
+            err("period_basis", f"依据为 {rule} 时须摘录写明时期的原文")
+        elif basis and basis not in sources.text(rec["source_id"]):
+            err("period_basis", "时期依据不在来源的规范化文本中（须逐字一致）")
+        who = rec.get("attributed_to", "")
+        if not who:
+            err("attributed_to", "须写明数字由谁测得：机构名、self 或 none")
+        elif rec["kind"] == "observed" and who == "none":
+            err("kind", "无人署名的实测值应标为 unattributed")
+        elif rec["kind"] == "unattributed" and who != "none":
+            err("kind", f"已注明出处（{who}），不应标为 unattributed")
         if rec["kind"] not in KINDS:
             err("kind", f"类型“{rec['kind']}”应为 {'/'.join(sorted(KINDS))} 之一")
         if rec["qualifier"] not in QUALIFIERS:
@@ -204,6 +241,15 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
                     err("value", f"value={rec['value']} 与数字原文“{vt}”（= {parsed:g}）不符")
             except ValueError as exc:
                 err("value_text", str(exc))
+        same = rec.get("same_as", "")
+        if same:
+            first = by_id.get(same)
+            if first is None:
+                err("same_as", f"引用了不存在的 claim_id “{same}”")
+            elif first["source_id"] != rec["source_id"] or first["unit"] != rec["unit"] or first["value"] != rec["value"]:
+                err("same_as", f"与 {same} 不是同一来源、同一数值的重复陈述")
+            elif first.get("same_as"):
+                err("same_as", f"{same} 本身是重复陈述：应指向第一次出现的 {first['same_as']}")
         if rec["relation"]:
             m = RELATION.match(rec["relation"])
             if not m:
@@ -273,6 +319,16 @@ def select(metric: str | list[str] | None = None, entity: str | list[str] | None
     return df[mask].copy()
 
 
+def counted_once(df: pd.DataFrame) -> pd.DataFrame:
+    """Claims with repeats removed: a statement made three times (``same_as``) counts once."""
+    return df[df["same_as"] == ""].copy()
+
+
+def measure(metric: str) -> str:
+    """The measure a metric key belongs to (metrics that measure the same thing share one)."""
+    return metrics().loc[metric, "measure"]
+
+
 def label(metric: str) -> str:
     return metrics().loc[metric, "label"]
 
@@ -296,3 +352,10 @@ def display_value(rec: dict) -> str:
 def base_value(rec: dict) -> tuple[str, float]:
     """A claim's value in its dimension's base unit, for comparisons across units."""
     return base(float(rec["value"]), rec["unit"])
+
+
+def vocabulary_label(measure_key: str) -> str:
+    """The Chinese label of a measure (data/keys/measures.csv)."""
+    from ihbook.evidence import vocabulary
+
+    return vocabulary.measures().loc[measure_key, "label"]
