@@ -4,7 +4,8 @@
 # _build/.jupyter_cache; only changed notebooks re-run; in parallel by scripts/preexecute.py);
 # an error or any stderr output fails.
 # Usage: bash scripts/build.sh [extra jupyter-book build options, e.g. --all]
-# Output: _build/html/ (open _build/html/index.html), log: _build/build.log
+# Output: _build/html/ (open _build/html/index.html), log: _build/build.log; the one-page
+# briefing printed to PDF with the site (_build/html/book/briefing.pdf, linked from the briefing).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,9 +34,16 @@ set -e
 if [ "$status" -eq 0 ] && ! grep -q "build succeeded" _build/build.log; then
     status=1  # belt and braces: never report success without Sphinx saying so
 fi
-elapsed=$((SECONDS - start))
 if [ "$status" -ne 0 ]; then
-    echo "[build] FAILED (exit $status) after ${elapsed}s; execution tracebacks: _build/html/reports/" >&2
+    echo "[build] FAILED (exit $status) after $((SECONDS - start))s; execution tracebacks: _build/html/reports/" >&2
     exit "$status"
 fi
+# The briefing as PDF (headless Debian Chromium, scripts/pdf.py), served beside its page.
+echo "[build] briefing PDF"
+if ! .venv/bin/python scripts/pdf.py --briefing-only --out _build/pdf; then
+    echo "[build] FAILED: the briefing PDF could not be printed (scripts/pdf.py)" >&2
+    exit 1
+fi
+cp _build/pdf/briefing.pdf _build/html/book/briefing.pdf
+elapsed=$((SECONDS - start))
 echo "[build] OK in ${elapsed}s -> _build/html/index.html"

@@ -85,7 +85,9 @@ def print_page(browser, url: str, out: Path) -> Path:
         page.wait_for_load_state("networkidle")
         page.evaluate("document.fonts.ready.then(() => true)")
         if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
-            # static widgets are drawn by the vendored HTML manager after load
+            # static widgets are drawn by the vendored HTML manager, which the page loads when a
+            # widget comes near the screen (ihbook-widgets.js): load it now
+            page.evaluate("() => window.ihbookLoadWidgets ? window.ihbookLoadWidgets() : null")
             page.wait_for_selector(".jupyter-widgets", state="attached", timeout=30_000)
             page.wait_for_timeout(500)
         page.emulate_media(media="print")

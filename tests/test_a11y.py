@@ -65,6 +65,9 @@ def load(page, url: str) -> None:
     page.goto(url, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
     if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+        # the page loads the widget manager when a widget nears the screen (ihbook-widgets.js):
+        # audit the page as a reader who scrolled to its widgets sees it
+        page.evaluate("() => window.ihbookLoadWidgets ? window.ihbookLoadWidgets() : null")
         page.wait_for_selector(".jupyter-widgets", state="attached", timeout=30_000)
         page.wait_for_timeout(300)
 

@@ -132,6 +132,9 @@ def test_widget_switches_image_without_kernel(page, site_url, html_dir):
     assert (html_dir / WIDGET_PAGE).is_file(), f"{WIDGET_PAGE} was not built"
     watch = PageWatch(page, site_url)
     load(page, site_url + WIDGET_PAGE)
+    # the widget manager loads when a widget comes near the screen (ihbook-widgets.js)
+    page.locator('script[type="application/vnd.jupyter.widget-view+json"]').first.evaluate(
+        "el => el.parentElement.scrollIntoView()")
     buttons = page.locator(".widget-toggle-buttons").first.locator("button")
     buttons.first.wait_for(state="visible", timeout=30_000)
     assert buttons.count() >= 2, "the first ToggleButtons has fewer than two options"
@@ -203,3 +206,210 @@ def test_dark_mode_text_is_readable(browser, site_url, html_dir):
         assert not low, f"low contrast in dark mode on {page_path}: {low}"
     finally:
         context.close()
+
+
+# --- Reader experience (issue 18) ------------------------------------------------------
+# Phones and desktops, working sidebar buttons, Chinese interface, first-visit weight, search.
+
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 375, "height": 812}
+MAX_FIRST_VISIT = 3 * 1024 * 1024  # bytes transferred on a first visit to any chapter
+CHAPTER = os.environ.get("IHBOOK_CHAPTER_PAGE", "book/04_post_diagnosis.html")
+
+
+def chapter_pages(toc_docnames) -> list[str]:
+    return [f"{d}.html" for d in toc_docnames if d != "book/intro"]
+
+
+def _visible(page, selector: str):
+    loc = page.locator(selector)
+    for i in range(loc.count()):
+        if loc.nth(i).is_visible():
+            return loc.nth(i)
+    raise AssertionError(f"no visible {selector}")
+
+
+def test_phone_menu_opens_and_lists_every_chapter(browser, site_url, html_dir, toc_docnames):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        load(page, site_url + CHAPTER)
+        _visible(page, ".primary-toggle").tap()
+        dialog = page.locator("#pst-primary-sidebar-modal")
+        page.wait_for_function("() => document.querySelector('#pst-primary-sidebar-modal').open", timeout=5_000)
+        hrefs = dialog.locator("a.reference.internal, nav a").evaluate_all(
+            "els => els.filter(a => a.offsetParent !== null).map(a => new URL(a.href).pathname)")
+        listed = {h.lstrip("/").removesuffix(".html") for h in hrefs}
+        missing = [d for d in toc_docnames if d not in listed and d != "book/intro"]
+        assert not missing, f"the phone menu does not list: {missing}"
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+        assert not page.evaluate("document.querySelector('#pst-primary-sidebar-modal').open")
+        # no tooltip left standing after the tap (an English one used to cover the search icon)
+        tips = page.locator(".tooltip").evaluate_all("els => els.filter(e => e.offsetParent !== null).map(e => e.textContent)")
+        assert not tips, f"tooltips still shown after a tap: {tips}"
+    finally:
+        context.close()
+
+
+def test_phone_page_contents_button_opens(browser, site_url, html_dir):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        load(page, site_url + CHAPTER)
+        _visible(page, ".secondary-toggle").tap()
+        page.wait_for_function("() => document.querySelector('#pst-secondary-sidebar-modal').open", timeout=5_000)
+        links = page.locator("#pst-secondary-sidebar-modal a").evaluate_all(
+            "els => els.filter(a => a.offsetParent !== null).length")
+        assert links >= 3, f"the page-contents dialog shows {links} links"
+    finally:
+        context.close()
+
+
+def test_desktop_chapter_list_button_hides_and_shows_the_sidebar(browser, site_url, html_dir):
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        load(page, site_url + CHAPTER)
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible(), "the chapter list is not shown on a 1366 px desktop"
+        _visible(page, ".primary-toggle").click()
+        page.wait_for_timeout(400)
+        assert not sidebar.is_visible(), "☰ did not hide the chapter list on the desktop"
+        _visible(page, ".primary-toggle").click()
+        page.wait_for_timeout(400)
+        assert sidebar.is_visible(), "☰ did not bring the chapter list back"
+        _visible(page, ".secondary-toggle").click() if page.locator(".secondary-toggle:visible").count() else None
+    finally:
+        context.close()
+
+
+ENGLISH_UI = re.compile(
+    r"Show code cell|Hide code cell|Click to (show|hide)|Link to this|Launch on|Launch interactive|"
+    r"Toggle (primary|secondary|hidden)|Skip to main|Back to top|Copyright|Print to PDF|Download (source|this)|"
+    r"Search Results|Contents\b|On this page|Previous|Next\b|By the|Last updated|列印")
+UI_TEXT_JS = r"""() => {
+  const skip = 'pre, code, script, style, noscript, .cell_input, .highlight, math, mjx-container, .ihbook-claim-quote';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const out = [];
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || el.closest(skip)) continue;
+    const t = walker.currentNode.data.trim();
+    if (t) out.push(t);
+  }
+  document.querySelectorAll('[title],[aria-label],[placeholder],[data-bs-title]').forEach(el => {
+    for (const a of ['title', 'aria-label', 'placeholder', 'data-bs-title']) {
+      const v = el.getAttribute(a);
+      if (v) out.push(a + '="' + v + '"');
+    }
+  });
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def _ui_texts(browser, site_url, html_dir, toc_docnames):
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = context.new_page()
+    texts = {}
+    try:
+        for p in chapter_pages(toc_docnames) + ["book/intro.html", "search.html"]:
+            load(page, site_url + p)
+            page.wait_for_timeout(200)
+            texts[p] = page.evaluate(UI_TEXT_JS)
+    finally:
+        context.close()
+    return texts
+
+
+def test_no_english_ui_strings(_ui_texts):
+    bad = {}
+    for p, texts in _ui_texts.items():
+        hits = sorted({t[:80] for t in texts if ENGLISH_UI.search(t)
+                       or re.fullmatch(r'(title|aria-label|placeholder|data-bs-title)="[A-Za-z][A-Za-z ]+ [A-Za-z ]+"', t)})
+        if hits:
+            bad[p] = hits
+    assert not bad, "English (or Taiwan-worded) interface strings:\n" + "\n".join(f"{p}: {h}" for p, h in bad.items())
+
+
+def first_visit_bytes(browser, url: str, viewport=DESKTOP) -> tuple[int, dict]:
+    """Bytes transferred (encoded body + headers, as DevTools counts) on a first visit: fresh
+    context (empty cache), load + network idle, nothing scrolled."""
+    context = browser.new_context(locale="zh-CN", viewport=viewport)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sizes: dict[str, int] = {}
+    urls: dict[str, str] = {}
+    cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    try:
+        load(page, url)
+        page.wait_for_timeout(500)
+    finally:
+        context.close()
+    by_url = {urls.get(k, k).split("?")[0].rsplit("/", 1)[-1]: v for k, v in sizes.items()}
+    return sum(sizes.values()), dict(sorted(by_url.items(), key=lambda kv: -kv[1])[:6])
+
+
+def test_first_visit_to_any_chapter_is_light(browser, site_url, html_dir, toc_docnames, record_property):
+    report, heavy = {}, {}
+    for p in chapter_pages(toc_docnames) + ["book/intro.html"]:
+        total, top = first_visit_bytes(browser, site_url + p)
+        report[p] = total
+        if total > MAX_FIRST_VISIT:
+            heavy[p] = f"{total / 1e6:.2f} MB: {top}"
+    record_property("first_visit_bytes", report)
+    print("\nfirst visit (bytes):\n" + "\n".join(f"  {p}: {n:,}" for p, n in report.items()))
+    assert not heavy, "first visit over 3 MB:\n" + "\n".join(f"{p}: {v}" for p, v in heavy.items())
+
+
+def test_widgets_load_when_scrolled_to(browser, site_url, html_dir):
+    """The widget manager is not part of the first visit, and arrives when a widget comes near."""
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        load(page, site_url + WIDGET_PAGE)
+        view = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').first
+        view.evaluate("el => el.parentElement.scrollIntoView()")
+        page.wait_for_selector(".jupyter-widgets", state="attached", timeout=30_000)
+        assert page.evaluate("document.documentElement.classList.contains('ihbook-widgets-loaded')")
+    finally:
+        context.close()
+
+
+# --- search -----------------------------------------------------------------------------
+# Measured (python -m ihbook.site.search, test split): see ihbook.site.search and the README.
+SEARCH_TOP1_MIN = 0.55
+SEARCH_TOP3_MIN = 0.78
+
+
+def test_search_query_set_test_split(page, site_url, html_dir, record_property):
+    from ihbook.site import search
+
+    assert (html_dir / "pagefind" / "pagefind.js").is_file(), "no Pagefind index (built when the HTML build finishes)"
+    result = search.evaluate(page, site_url, "pagefind", "test")
+    record_property("search_test_split", {k: result[k] for k in ("n", "top1", "top3")})
+    print(f"\npagefind test split: top-1 {result['top1']:.1%}, top-3 {result['top3']:.1%} (n={result['n']})")
+    assert result["n"] >= 25
+    assert result["top1"] >= SEARCH_TOP1_MIN and result["top3"] >= SEARCH_TOP3_MIN, (
+        f"top-1 {result['top1']:.1%} / top-3 {result['top3']:.1%} below {SEARCH_TOP1_MIN:.0%} / {SEARCH_TOP3_MIN:.0%}:\n"
+        + "\n".join(result["misses"]))
+
+
+def test_search_page_shows_sentences_not_code(page, site_url, html_dir):
+    """The search page (Pagefind UI) answers a query from the address, once per page, with excerpts
+    from the prose (code cells are not indexed)."""
+    watch = PageWatch(page, site_url)
+    load(page, site_url + "search.html?q=" + "复诊")
+    page.wait_for_selector(".pagefind-ui__result", timeout=15_000)
+    page.wait_for_timeout(500)
+    links = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    pages = [h.split("#")[0] for h in links]
+    assert len(pages) == len(set(pages)), f"a page is listed twice: {pages}"
+    excerpts = " ".join(page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
+    assert "复诊" in excerpts
+    assert not re.search(r"ledger\.|quotes\.|import |\(\"", excerpts), f"code in the excerpts: {excerpts[:300]}"
+    watch.assert_clean()

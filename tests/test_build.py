@@ -170,10 +170,11 @@ def test_widget_pages_use_local_manager_and_builtin_models(html_dir):
             assert not loads_manager, f"{name} has no widgets but loads {loads_manager}"
             continue
         assert has_state, f"{name} shows widgets but stores no widget state (they would be blank)"
-        order = [s.split("?")[0].rsplit(f"{VENDOR}/", 1)[-1] for s in loads_manager]
-        assert order == ["requirejs/require.js", "requirejs/config.js", "html-manager/embed-amd.js"], (
-            f"{name}: unexpected widget scripts {loads_manager}"
-        )
+        # One lazy loader (ihbook-widgets.js) fetches require.js, config.js and embed-amd.js from
+        # _static/ihbook-vendor/ when a widget nears the screen; the page itself loads none of them.
+        assert not loads_manager, f"{name} loads the widget manager at once: {loads_manager}"
+        assert any(s.split("?")[0].endswith("_static/ihbook-widgets.js") for s in parsed.scripts), (
+            f"{name}: widgets but no ihbook-widgets.js loader")
         m = re.search(
             r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
         )
@@ -212,7 +213,7 @@ def test_search_uses_user_dictionary(book_dir, html_dir):
 
 # --- reproducibility of the environment (no build needed) -------------------------------
 
-BUILD_ONLY = {"jupyter-book", "sphinx-exercise"}
+BUILD_ONLY = {"jupyter-book", "sphinx-exercise", "pagefind"}  # pagefind: indexes the built site
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -276,3 +277,187 @@ def test_binder_requirements_pin_the_runtime_closure():
     assert not missing, f"binder/requirements.txt lacks runtime dependencies: {missing}"
     assert not wrong, f"binder/requirements.txt pins differ from constraints.txt: {wrong}"
     assert (root / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+# --- Reader experience (issue 18): static checks of the built pages ------------------------
+
+class _Text(HTMLParser):
+    """Text a reader sees, with the tags it sits in (code, scripts and code cells left out)."""
+
+    SKIP = {"script", "style", "pre", "code", "textarea", "noscript", "kbd", "samp"}
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed", "param", "track"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        self.chunks: list[tuple[str, tuple]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        self.stack.append((tag, dict(attrs).get("class") or ""))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if any(t in self.SKIP or "cell_input" in c or "highlight" in c for t, c in self.stack):
+            return
+        if data.strip():
+            self.chunks.append((data, tuple(self.stack)))
+
+
+def page_text(page: Path) -> list[tuple[str, tuple]]:
+    parser = _Text()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.chunks
+
+
+def book_pages(html_dir: Path) -> list[Path]:
+    return [p for p in html_pages(html_dir) if p.relative_to(html_dir).parts[0] == "book"]
+
+
+MARKDOWN_LEFTOVER = re.compile(r"\*\*|(?<![\w/])__\w|`|\]\(|\{(ref|term|doc|cite|numref|claim|glue)\}|^:::|:::\s*$|\$\$")
+
+
+@build
+def test_no_leftover_markdown_markers(html_dir):
+    """Bold that touches Chinese punctuation (**“…”**) and similar slips show literally."""
+    hits = []
+    for page in book_pages(html_dir):
+        for text, _ in page_text(page):
+            for m in MARKDOWN_LEFTOVER.finditer(text):
+                ctx = text[max(0, m.start() - 25): m.end() + 25].replace("\n", " ")
+                hits.append(f"{page.relative_to(html_dir)}: …{ctx}…")
+    assert not hits, "leftover Markdown markers in the built pages:\n" + "\n".join(hits)
+
+
+EXERCISE_N = re.compile(r"练习\s*(\d+)")
+
+
+@build
+def test_exercise_numbers_are_references(html_dir):
+    """“练习 N” in the text must be a {ref} link to the exercise (numbers run across the book:
+    a hand-typed “练习 2” means the wrong exercise)."""
+    hits = []
+    for page in book_pages(html_dir):
+        for text, stack in page_text(page):
+            inside_link = any(t == "a" for t, _ in stack)
+            is_title = any("caption-number" in c or "admonition-title" in c or "exercise" in c and t == "p"
+                           for t, c in stack) or any(t in {"h1", "h2", "h3", "h4", "title"} for t, _ in stack)
+            if inside_link or is_title:
+                continue
+            for m in EXERCISE_N.finditer(text):
+                ctx = text[max(0, m.start() - 20): m.end() + 20].replace("\n", " ")
+                hits.append(f"{page.relative_to(html_dir)}: …{ctx}…")
+    assert not hits, "“练习 N” typed as text, not a {ref} to the exercise's label:\n" + "\n".join(hits)
+
+
+@build
+def test_briefing_links_its_pdf(html_dir):
+    page = (html_dir / "book" / "briefing.html").read_text(encoding="utf-8")
+    assert 'href="briefing.pdf"' in page, "the briefing page does not link its PDF"
+    pdf = html_dir / "book" / "briefing.pdf"
+    assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-", "book/briefing.pdf missing (scripts/build.sh prints it)"
+
+
+@build
+def test_excel_downloads_have_bom_and_chinese_headers(html_dir):
+    tables = sorted((html_dir / "data").glob("*.csv"))
+    assert tables
+    for t in tables:
+        xl = html_dir / "data" / "excel" / t.name
+        assert xl.is_file(), f"no Excel version of data/{t.name}"
+        raw = xl.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), f"{xl.name}: no UTF-8 BOM"
+        header = raw[3:].decode("utf-8").split("\r\n", 1)[0]
+        assert CJK.search(header), f"excel/{t.name}: header not in Chinese: {header[:80]}"
+        assert not t.read_bytes().startswith(b"\xef\xbb\xbf"), f"data/{t.name} must stay without BOM"
+    for page in book_pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        for chart in re.findall(r'_static/chartdata/([a-z0-9-]+)\.csv" download>下载图表数据', text):
+            assert f"_static/chartdata/excel/{chart}.csv" in text, f"{page.name}: chart {chart} has no Excel link"
+
+
+@build
+def test_no_placeholder_launch_targets_and_no_fontawesome_script(html_dir):
+    for page in html_pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        name = page.relative_to(html_dir)
+        assert "hub.example.org" not in text and "ihbook/internet-healthcare-book" not in text, (
+            f"{name}: launch or repository button points at a placeholder")
+        assert "fontawesome.js" not in text, f"{name} still loads the 1.5 MB fontawesome.js"
+        if name.parts[0] == "book":
+            assert "searchindex.js" not in text, f"{name} loads the Sphinx search index (Pagefind is the search)"
+    css = (html_dir / "_static" / "ihbook-icons.css").read_text(encoding="utf-8")
+    used = set()
+    for page in html_pages(html_dir):
+        used |= set(re.findall(r'<i class="[^"]*\bfa-(?!solid|regular|brands|lg\b)([a-z0-9-]+)', page.read_text(encoding="utf-8")))
+    missing = sorted(n for n in used if f"i.fa-{n} " not in css)
+    assert not missing, f"icons without a CSS rule in ihbook-icons.css: {missing}"
+
+
+# --- Reader experience: units (no build needed) -------------------------------------------
+
+def test_launch_targets_come_from_configuration():
+    from ihbook.site.reader import resolve_launch
+
+    base = {"launch_buttons": {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "https://hub.example.org"},
+            "repository_url": "https://github.com/ihbook/internet-healthcare-book"}
+    none = resolve_launch(base, environ={}, remote="")
+    assert none["repository_url"] == "" and not none["use_repository_button"]
+    assert none["launch_buttons"]["binderhub_url"] == "" and none["launch_buttons"]["jupyterhub_url"] == ""
+    git = resolve_launch(base, environ={}, remote="https://github.com/org/book")
+    assert git["repository_url"] == "https://github.com/org/book" and git["use_repository_button"]
+    assert git["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert git["launch_buttons"]["jupyterhub_url"] == "", "a placeholder hub must stay hidden"
+    env = resolve_launch(base, environ={"IHBOOK_REPOSITORY_URL": "https://gitlab.com/a/b",
+                                        "IHBOOK_JUPYTERHUB_URL": "https://hub.school.edu.cn"}, remote="")
+    assert env["repository_url"] == "https://gitlab.com/a/b"
+    assert env["launch_buttons"]["jupyterhub_url"] == "https://hub.school.edu.cn"
+
+
+def test_postprocess_is_idempotent_and_translates():
+    from ihbook.site.reader import postprocess
+
+    html = ('<html><head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script></head>'
+            '<body><article class="bd-article"><h1>T<a class="headerlink" href="#t" title="Link to this heading">#</a></h1>'
+            '<table><tr><td>KR21-017</td><td><code>CF-ae74cf</code></td></tr></table>'
+            '<button title="列印成 PDF">x</button></article></body></html>')
+    once = postprocess(html, "book/x.html")
+    assert once == postprocess(once, "book/x.html")
+    assert "fontawesome" not in once and "链接到本节" in once and "打印为 PDF" in once
+    assert '<span class="ihbook-id">KR21-017</span>' in once and "<code>CF-ae74cf</code>" in once
+    assert "data-pagefind-body" in once
+
+
+def test_claim_marker_and_quote_renderers():
+    from ihbook.evidence import ledger
+    from ihbook.show import cite
+
+    cid = ledger.load_claims().claim_id.iloc[0]
+    html = cite.claim(cid)
+    assert ledger.display_value(ledger.claim(cid)) in html and 'class="ihbook-claim-mark"' in html
+    page = cite.number_markers("<p>a " + html + " b " + cite.claim(cid, "约三成") + "</p>")
+    assert 'id="claim-pop-1"' in page and 'id="claim-pop-2"' in page and "约三成" in page
+    assert page.count('class="ihbook-claim-notes"') == 1 and cite.number_markers(page) == page
+    q = cite.quote_html(cid)
+    assert "<blockquote" in q and cid in q
+
+
+def test_labels_and_excel_use_the_schemas(tmp_path):
+    from ihbook.show import labels
+    from ihbook.site import excel
+
+    assert labels.column("claim_id") == "编号" and labels.value("kind", "observed") == "实测/报告值"
+    assert labels.value("scheme", "smart_healthcare") != "smart_healthcare"
+    assert labels.value("relation", "cagr") == "年均复合增长率"
+    assert labels.options("kind", ["estimate"]) == [("估算", "estimate")]
+    src = tmp_path / "t.csv"
+    src.write_text("claim_id,kind,value\nWS21-001,observed,3.5\n", encoding="utf-8")
+    raw = excel.excel_bytes(src)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw[3:].decode("utf-8").splitlines() == ["编号,类型,数值", "WS21-001,实测/报告值,3.5"]

@@ -75,3 +75,65 @@ def test_dark_mode_check_measures_charts(browser, site_url, html_dir):
     """Guard: the chapter-1 page has charts, and the dark-mode check finds and measures them."""
     charts = measure_dark(browser, site_url, "book/01_pain_points.html")["charts"]
     assert len(charts) >= 2, "no chart image measured on book/01_pain_points.html in dark mode"
+
+
+# --- Chart labels at the size the reader sees them (issue 18) -----------------------------
+MIN_LABEL_PX = 11
+LABEL_JS = """(defaultPx) => Array.from(document.querySelectorAll('.ihbook-chart img, .ihbook-state img'))
+    .filter(img => img.offsetParent !== null && img.naturalWidth > 0)
+    .map(img => { const px = parseFloat(img.dataset.labelPx || defaultPx);
+                  return {alt: (img.alt || '').slice(0, 30), natural: img.naturalWidth, shown: img.clientWidth,
+                          px: px * img.clientWidth / img.naturalWidth}; })"""
+
+
+def _charts_at(browser, site_url, page_path, viewport):
+    from ihbook.show import charts
+
+    context = browser.new_context(locale="zh-CN", viewport=viewport, has_touch=viewport["width"] < 600)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        load(page, site_url + page_path)
+        return page.evaluate(LABEL_JS, charts.label_px()), page, context
+    except Exception:
+        context.close()
+        raise
+
+
+def test_chart_labels_readable_at_desktop_width(browser, site_url, page_path, html_dir):
+    """At 1366 px every chart label shows at >= 11 px (drawn for the content width, not scaled down)."""
+    shown, page, context = _charts_at(browser, site_url, page_path, {"width": 1366, "height": 900})
+    context.close()
+    if not shown:
+        pytest.skip(f"{page_path}: no chart")
+    small = [f"“{c['alt']}”: {c['px']:.1f} px ({c['natural']} px drawn, {c['shown']} px shown)"
+             for c in shown if c["px"] < MIN_LABEL_PX]
+    print(f"\n{page_path}: smallest label {min(c['px'] for c in shown):.1f} px over {len(shown)} charts")
+    assert not small, f"{page_path}: chart labels below {MIN_LABEL_PX} px at 1366 px:\n" + "\n".join(small)
+
+
+def test_chart_opens_full_size_on_a_phone(browser, site_url, html_dir):
+    """On a 375 px phone a chart is narrower than drawn; a tap opens it at full size (labels >= 11 px)."""
+    page_path = "book/01_pain_points.html"
+    shown, page, context = _charts_at(browser, site_url, page_path, {"width": 375, "height": 812})
+    try:
+        assert shown, f"{page_path}: no chart"
+        img = page.locator(".ihbook-chart img").first
+        img.scroll_into_view_if_needed()
+        img.tap()
+        page.wait_for_selector("dialog.ihbook-lightbox[open] img", timeout=5_000)
+        big = page.evaluate("""() => { const i = document.querySelector('dialog.ihbook-lightbox[open] img');
+                                       return {w: i.clientWidth, n: i.naturalWidth}; }""")
+        assert big["w"] == big["n"], f"the opened chart is scaled: {big}"
+        from ihbook.show import charts
+
+        assert charts.label_px() >= MIN_LABEL_PX
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+        assert not page.evaluate("!!document.querySelector('dialog.ihbook-lightbox[open]')")
+        # keyboard: Enter on a focused chart opens it too
+        img.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector("dialog.ihbook-lightbox[open] img", timeout=5_000)
+    finally:
+        context.close()

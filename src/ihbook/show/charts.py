@@ -30,14 +30,23 @@ UNIT_MARK = re.compile(r"[（(［\[].+[)）\]］]")
 PALETTE = ["#1f5aa6", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#2e4057", "#b5651d"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 DPI = 110
+# Charts are drawn for the book's content column (about 740 px wide on a desktop): a figure is
+# at most CONTENT_WIDTH_IN inches wide (wider ones are scaled down to it before saving, text keeping
+# its point size), and no text is smaller than MIN_FONT_PT, so every label shows at
+# >= MIN_FONT_PT * DPI / 72 ≈ 12 px in the page. On a phone the image is narrower; a tap opens
+# it at this full size (ihbook.site.reader). tests/test_viewport.py measures it in Chromium.
+CONTENT_WIDTH_IN = 6.6
+MIN_FONT_PT = 8.0
+DEFAULT_SIZE = (6.6, 3.9)
 
 
 class ChartError(ValueError):
     """A chart is missing something a reader needs (title, unit, sources)."""
 
 
-def figure(title: str, xlabel: str = "", ylabel: str = "", size: tuple[float, float] = (7.2, 4.0)):
-    """A new figure and axes with the book's style, a title and axis labels set."""
+def figure(title: str, xlabel: str = "", ylabel: str = "", size: tuple[float, float] = DEFAULT_SIZE):
+    """A new figure and axes with the book's style, a title and axis labels set (drawn for the
+    content width: see CONTENT_WIDTH_IN)."""
     fonts.setup()
     fig, ax = plt.subplots(figsize=size, dpi=DPI)
     ax.set_title(title, fontsize=12, loc="left")
@@ -72,7 +81,31 @@ def describe(data: pd.DataFrame, label_col: str, value_col: str, unit: str = "")
     return "；".join(items)
 
 
+def fit_to_content(fig) -> float:
+    """Scale ``fig`` down to the content width (text keeps its size) and raise any text below
+    MIN_FONT_PT. Returns the smallest font size in points after fitting."""
+    from matplotlib.text import Text
+
+    w, h = fig.get_size_inches()
+    if w > CONTENT_WIDTH_IN:
+        fig.set_size_inches(CONTENT_WIDTH_IN, h * CONTENT_WIDTH_IN / w)
+    sizes = []
+    for t in fig.findobj(Text):
+        if not t.get_visible() or not t.get_text().strip():
+            continue
+        if t.get_fontsize() < MIN_FONT_PT:
+            t.set_fontsize(MIN_FONT_PT)
+        sizes.append(t.get_fontsize())
+    return min(sizes) if sizes else MIN_FONT_PT
+
+
+def label_px(min_pt: float = MIN_FONT_PT) -> float:
+    """Height in pixels of the smallest text in the saved PNG, at its natural size."""
+    return min_pt * DPI / 72
+
+
 def to_png(fig) -> bytes:
+    fit_to_content(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -130,13 +163,14 @@ def publish(fig, chart_id: str, data: pd.DataFrame, caption: str, alt: str | Non
     table.to_csv(CHART_DATA / f"{chart_id}.csv", index=False, lineterminator="\n")
     title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
     alt_text = alt or f"{title}。{describe(table, table.columns[0], 'value') if 'value' in table else ''}"
+    min_pt = fit_to_content(fig)
     png = base64.b64encode(to_png(fig)).decode()
     src_line = sources_line(table.get("claim_id", pd.Series(dtype=str)).fillna(""), table["source_id"])
     note_html = f"<br>{html.escape(note)}" if note else ""
     body = (
         f'<figure class="ihbook-chart" id="fig-{chart_id}">'
         f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt_text, quote=True)}" '
-        f'style="max-width:100%;height:auto">'
+        f'data-label-px="{label_px(min_pt):.1f}" style="max-width:100%;height:auto">'
         f"<figcaption>{html.escape(caption)}{note_html}"
         f'<br><a href="../_static/chartdata/{chart_id}.csv" download>下载图表数据（CSV）</a>'
         f"<br>{html.escape(src_line)}</figcaption></figure>"

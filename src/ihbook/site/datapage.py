@@ -90,10 +90,13 @@ def render_tables(prefix: str = "../") -> str:
     e = html.escape
     ts = tables()
     href = {t["name"]: f"{prefix}{SITE_DIR}/{t['path']}" for t in ts}
+    # UTF-8 with BOM and Chinese headers, for Excel on Chinese Windows (ihbook.site.excel)
+    xls = {t["name"]: f"{prefix}{SITE_DIR}/excel/{t['path']}" for t in ts}
     overview_rows = "".join(
         f'<tr><th scope="row"><a href="#data-{e(t["name"])}">{e(t["title"])}</a></th>'
         f"<td><code>{e(t['path'])}</code></td><td>{t['rows']}</td>"
-        f'<td><a href="{e(href[t["name"]], quote=True)}" download>CSV，{e(human_size(t["size"]))}</a></td></tr>'
+        f'<td><a href="{e(href[t["name"]], quote=True)}" download>CSV，{e(human_size(t["size"]))}</a>'
+        f'<br><a href="{e(xls[t["name"]], quote=True)}" download>Excel 版</a></td></tr>'
         for t in ts
     )
     overview = (
@@ -120,7 +123,8 @@ def render_tables(prefix: str = "../") -> str:
             f" <code>data/{e(t['path'])}</code></p>"
             f"<p>{e(t['description'])}</p>"
             f"<p>{t['rows']} 行 · {t['columns']} 列 · {e(human_size(t['size']))} · "
-            f'<a href="{e(href[t["name"]], quote=True)}" download>下载 {e(Path(t["path"]).name)}</a></p>'
+            f'<a href="{e(href[t["name"]], quote=True)}" download>下载 {e(Path(t["path"]).name)}</a>'
+            f'（<a href="{e(xls[t["name"]], quote=True)}" download>Excel 版：中文表头，Windows 版 Excel 可直接打开</a>）</p>'
             f"<details><summary>字段说明（{t['columns']} 列）</summary>"
             f'<div class="ihbook-scroll" role="region" aria-label="{e(t["path"])} 的字段" tabindex="0">'
             f'<table class="table ihbook-data-fields"><caption>{e(t["title"])}的字段</caption>'
