@@ -258,3 +258,22 @@ def show_source_cards(cards: pd.DataFrame | None = None) -> None:
         f"与官方一致 {c['n_agrees']}/{c['n_checked']}，个例 {_pct(c['share_anecdote'])}，"
         f"自身矛盾 {c['n_within_conflicts']}" for c in cards.to_dict("records"))
     _display(body, plain)
+
+
+def reliance_statement(cards: pd.DataFrame | None = None) -> str:
+    """One plain sentence per source the book does not rely on for headline numbers, with why
+    (computed by :func:`ihbook.evidence.reference.not_relied_on`)."""
+    cards = reference.source_cards() if cards is None else cards
+    rel = reference.not_relied_on(cards)
+    out = []
+    for r in rel[~rel.relied_on].to_dict("records"):
+        out.append(f"本书不依靠{sources.short_name(r['source_id'])}《{sources.source(r['source_id'])['title']}》"
+                   f"给出要点数字。理由：{r['reasons']}。它的数字照样出现在各章，但只作为“该报告的说法”，"
+                   "不进入简报和各章的要点速览。")
+    return "\n".join(out) or "五份来源都可以作为要点数字的来源（按各自注明的出处与年份引用）。"
+
+
+def show_reliance(cards: pd.DataFrame | None = None) -> None:
+    text = reliance_statement(cards)
+    body = "".join(f'<p class="ihbook-reliance"><strong>{E(t)}</strong></p>' for t in text.split("\n"))
+    _display(body, text)
