@@ -12,7 +12,7 @@ test = {'name': 'ch07-sources',
                         'success_message': None},
                        {'code': ">>> __import__('ihbook.site.checks', "
                                 "fromlist=['digest']).digest(int(table.values.sum()), 0) == "
-                                "'ad62b99773d03f8f'\n"
+                                "'2958e6ad3be0f2af'\n"
                                 'True',
                         'hidden': False,
                         'locked': False,

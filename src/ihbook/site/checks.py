@@ -101,20 +101,30 @@ def load_solutions() -> dict:
     return json.loads(SOLUTIONS.read_text(encoding="utf-8"))
 
 
+def doc_key(chapter: str) -> str:
+    """``"book/01_pain_points"``, ``"01_pain_points"``, ``"01"`` → ``"01"``; other pages
+    (``"book/methods_appendix"``) → their file name."""
+    stem = str(chapter).split("/")[-1].removesuffix(".ipynb")
+    return stem[:2] if stem[:2].isdigit() else stem
+
+
 def exercises(chapter: str | None = None) -> list[dict]:
     """Exercise records (``data/teaching/exercises.json``), optionally of one chapter
-    (``"book/01_pain_points"``, ``"01_pain_points"`` or ``"01"``)."""
+    (``"book/01_pain_points"``, ``"01_pain_points"`` or ``"01"``; ``"methods_appendix"``)."""
     exs = load_exercises()["exercises"]
     if chapter is None:
         return exs
-    key = str(chapter).split("/")[-1][:2]
-    return [e for e in exs if e["chapter"].split("/")[-1].startswith(key)]
+    key = doc_key(chapter)
+    return [e for e in exs if doc_key(e["chapter"]) == key]
 
 
 def preamble(chapter: str) -> str:
     """The chapter's import lines (the names its starters use)."""
-    key = str(chapter).split("/")[-1][:2]
-    return load_exercises()["preambles"][key]["imports"]
+    pre = load_exercises()["preambles"]
+    key = doc_key(chapter)
+    if key not in pre:
+        raise CheckError(f"没有“{str(chapter)[:40]}”的导入行")
+    return pre[key]["imports"]
 
 
 def check_names() -> list[str]:

@@ -65,10 +65,15 @@ def load() -> list[dict]:
     return json.loads(QUIZZES.read_text(encoding="utf-8"))
 
 
+def _key(chapter: str) -> str:
+    stem = str(chapter).split("/")[-1].removesuffix(".ipynb")
+    return stem[:2] if stem[:2].isdigit() else stem
+
+
 def questions(chapter: str) -> list[dict]:
-    key = str(chapter).split("/")[-1][:2]
+    key = _key(chapter)
     for q in load():
-        if q["chapter"].split("/")[-1].startswith(key):
+        if _key(q["chapter"]) == key:
             return q["questions"]
     raise QuizError(f"没有第“{str(chapter)[:40]}”章的小测验")
 
@@ -99,7 +104,7 @@ def _order(q: dict) -> list[int]:
 def render(chapter: str) -> str:
     """The quiz of a chapter as one self-contained HTML fragment (style + markup + script)."""
     qs = questions(chapter)
-    key = str(chapter).split("/")[-1][:2]
+    key = _key(chapter)
     root = f"ihbook-quiz-{key}"
     parts = [STYLE, f'<section class="ihbook-quiz" id="{root}" aria-label="本章自测">',
              '<p><strong>本章自测</strong>（不计分；选择后按“检查答案”，或展开“查看答案与解释”）</p>']

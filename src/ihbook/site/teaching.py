@@ -101,8 +101,8 @@ def load_think() -> list[dict]:
 
 
 def thinks(chapter: str) -> list[dict]:
-    key = str(chapter).split("/")[-1][:2]
-    return [t for t in load_think() if t["chapter"].split("/")[-1].startswith(key)]
+    key = checks.doc_key(chapter)
+    return [t for t in load_think() if checks.doc_key(t["chapter"]) == key]
 
 
 def think_markdown(chapter: str, n: int = 0) -> str:
@@ -132,7 +132,7 @@ def think(chapter: str, n: int = 0) -> None:
 
 def insertion_plan(chapter: str) -> list[dict]:
     """What a chapter owner inserts, in order: ``[{"where", "cell_type", "tags", "source"}]``."""
-    key = str(chapter).split("/")[-1][:2]
+    key = checks.doc_key(chapter)
     plan = []
     for i, t in enumerate(thinks(key)):
         plan.append({"where": f"在“{t['after']}”一节的末尾", "cell_type": "markdown", "tags": [],
