@@ -225,7 +225,8 @@ def card_html(card: dict, relied: dict | None = None) -> str:
     stance = ""
     if relied is not None:
         if relied.get("relied_on"):
-            stance = f'<p><strong>本书的用法：</strong>可作数字来源，按其注明的出处与年份引用。{E(relied.get("reasons", ""))}</p>'
+            caveat = f"但请注意：{relied['reasons']}。" if relied.get("reasons") else ""
+            stance = f'<p><strong>本书的用法：</strong>可作数字来源，按其注明的出处与年份引用。{E(caveat)}</p>'
         else:
             stance = (f'<p><strong>本书的用法：</strong>不作为要点数字的依据，只作为“该报告的说法”呈现。'
                       f'理由：{E(relied.get("reasons", ""))}</p>')
