@@ -1,10 +1,16 @@
-"""The teaching triage demo (chapter 3): lexicon, steps, red flags, bad input, accuracy."""
+"""The teaching triage demo (chapter 3): red flags first, scoped negation, gates after the
+red-flag scan, the safety net, age/sex before redirects, bad input, and the independent
+evaluation (targets on the untouched test split)."""
 import pandas as pd
 import pytest
 
 from ihbook.chapters import pre_diagnosis as prediagnosis
-from ihbook.evidence import text
 from ihbook.chapters import triage
+from ihbook.chapters import triage_cues as cues
+from ihbook.chapters import triage_eval
+from ihbook.chapters import triage_redflags as redflags
+from ihbook.chapters import triage_show
+from ihbook.evidence import text
 from ihbook.evidence.paths import CHART_DATA
 
 
@@ -17,121 +23,223 @@ def shown(monkeypatch):
     return out
 
 
-def test_lexicon_is_sound():
+# --- data -------------------------------------------------------------------------------------
+
+def test_lexicon_rules_and_cues_are_sound():
     assert triage.check_lexicon() == []
+    assert redflags.check() == []
     lex = triage.lexicon()
-    assert set(lex.kind) == triage.KINDS
-    assert (lex[lex.kind == "red_flag"].department == triage.EMERGENCY_DEPT).all()
+    assert set(lex.kind) == triage.KINDS and "急诊" not in set(lex.department)
+
+
+def test_every_category_names_its_guideline():
+    cats = redflags.categories()
+    assert len(cats) >= 12 and cats.category.is_unique
+    assert cats.url.str.startswith("http").all() and (cats.guideline_quote.str.len() > 5).all()
+    assert set(cats.category) == set(redflags.rules().category)
+    table = redflags.guideline_table()
+    assert "原文" in table.columns and (table["规则数"] > 0).all()
 
 
 def test_lexicon_check_reports_row_and_column(tmp_path):
     bad = tmp_path / "lex.csv"
     bad.write_text("term,synonyms,kind,department,weight,follow_up,note\n"
-                   "咳嗽,,symptom,不存在科,2,,\n胸痛,,red_flag,呼吸内科,x,,\n咳嗽,,symptom,呼吸内科,1,,\n", encoding="utf-8")
+                   "咳嗽,,symptom,不存在科,2,,\n胸痛,,red_flag,急诊,x,,\n咳嗽,,symptom,呼吸内科,1,,\n", encoding="utf-8")
     errors = "\n".join(triage.check_lexicon(bad))
-    assert "第 2 行，列 department" in errors and "红旗症状归急诊" in errors
+    assert "第 2 行，列 department" in errors and "第 3 行，列 kind" in errors
     assert "列 weight" in errors and "已在第 2 行出现" in errors
 
 
-def test_enough_labelled_complaints():
-    cases = triage.load_cases()
-    assert len(cases) >= 40 and cases.case_id.is_unique
-    allowed = set(triage.DEPARTMENTS) | {triage.UNKNOWN}
-    assert set(cases.expected) <= allowed
+def test_rule_syntax_errors_are_reported(monkeypatch):
+    rules = redflags.rules().copy()
+    rules.loc[0, "pattern"] = "{NO_SUCH_CONCEPT}疼"
+    monkeypatch.setattr(redflags, "rules", lambda: rules)
+    assert any("未知概念" in e for e in redflags.check())
 
 
-def test_accuracy_on_labelled_complaints():
-    ev = triage.evaluate()
-    authors = ev[ev.set == "作者例句"]
-    acc = authors.correct.mean()
-    print(f"\n分诊演示准确率（作者例句，{len(authors)} 条）：{acc:.1%}（{authors.correct.sum()}/{len(authors)}）")
-    for r in authors[~authors.correct].itertuples():
-        print(f"  未通过 {r.case_id}：{r.complaint} → {r.predicted}（标注 {r.expected}）")
-    assert len(authors) >= 40
-    assert acc >= 0.9
+# --- red flags --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rule_id,category,example", [
+    (r.rule_id, r.category, r.example) for r in redflags.rules().itertuples()])
+def test_every_rule_example_is_flagged(rule_id, category, example):
+    res = triage.triage(example)
+    assert res.status == "red_flag", (rule_id, example)
+    assert category in {h.category for h in redflags.present(res.red_flags)}, (rule_id, example)
 
 
-def test_challenge_set_is_reported_not_tuned():
-    """The challenge set was written after the lexicon was frozen; its accuracy is printed as it is.
-    It must stay below the authors' set: a keyword lexicon does not generalise to new wording."""
-    ev = triage.evaluate()
-    by = ev.groupby("set").correct.mean()
-    ch = ev[ev.set == "改写挑战"]
-    print(f"\n分诊演示准确率（改写挑战，{len(ch)} 条）：{by['改写挑战']:.1%}（{ch.correct.sum()}/{len(ch)}）")
-    missed_flags = ch[(ch.expected == triage.EMERGENCY_DEPT) & ~ch.correct]
-    print(f"  挑战集中漏掉的红旗：{len(missed_flags)} 条（{'、'.join(missed_flags.case_id)}）")
-    assert len(ch) >= 10
-    assert by["改写挑战"] < by["作者例句"]
+# three or more ways to say each category: colloquial, third person, traditional, dialect, mixed
+PHRASINGS = {
+    "chest_pain": ["胸口疼得厉害，出了一身冷汗", "我老公说心口像压了块石头", "胸口悶痛，左手臂發麻", "chest pain 半小时了"],
+    "breathing": ["他喘不上来气了", "气都倒不过来，躺都躺不下", "我媽呼吸困難，嘴唇發紫", "突然 can't breathe"],
+    "stroke": ["我爸嘴歪了，口水往外流", "奶奶突然说不出话，右手抬不起来", "爺爺說話含糊不清", "半边身子突然没劲了"],
+    "unconscious": ["他叫不醒", "俺家老爷子咋招呼都不醒", "邻居无缘无故晕倒了", "他 passed out 了"],
+    "seizure": ["孩子抽风了", "宝宝发着高烧，手脚一抽一抽的", "我兒子全身抽搐，口吐白沫", "又发羊角风了"],
+    "bleeding": ["手上的血止不住", "切菜切到手，血哗哗往外冒", "刚才吐了一大口血", "流血不止🩸"],
+    "allergy": ["吃了花生以后嗓子发紧，喘不上气", "打完针过敏性休克", "被蜂蛰了以后嗓子肿，喘不过气"],
+    "self_harm": ["我不想活了", "她在偷偷攒安眠药", "已經寫好遺書", "活着没意思，想一了百了"],
+    "poisoning": ["他把一整瓶安眠药都吃了", "孩子喝了一口洗洁精", "我家两岁孩子把降压药吃了好几片", "她 overdose 了"],
+    "ingestion": ["孩子把一颗纽扣电池吞下去了", "鱼刺卡在喉咙里", "吃东西噎住了，说不出话", "宝宝 choking"],
+    "trauma": ["他从二楼摔下来了", "出车祸了，叫他没反应", "摔了一跤磕到后脑勺，一直想吐", "开水浇了半个身子，大片烫伤"],
+    "headache": ["突然头疼得像要炸开", "頭痛欲裂", "脑壳疼得像要裂开"],
+    "pregnancy": ["怀孕二十周，出血很多还有血块", "怀孕八周，肚子疼得直不起腰", "懷孕三十二週，下面一直流血"],
+    "child_danger": ["两个月大的宝宝发烧了", "孩子发烧，叫不醒", "发高烧，脖子发硬", "宝宝呼吸很快，肋骨一吸一凹的"],
+    "shock": ["脸色煞白，一直冒冷汗", "手脚冰凉，出冷汗，人有点迷糊", "可能是休克了"],
+    "abdominal": ["肚子疼得满床打滚", "三天没拉屎没放屁，肚子胀得像鼓", "右下腹疼得越来越厉害，直不起腰"],
+    "diabetic": ["打完胰岛素没吃饭，现在说胡话", "血糖只有2.0，冒冷汗", "低血糖，叫他没反应"],
+}
 
 
-def test_every_red_flag_word_answers_emergency():
-    lex = triage.lexicon()
-    for word in lex[lex.kind == "red_flag"].word:
-        for complaint in (word, f"今天早上开始{word}，很难受"):
-            res = triage.triage(complaint)
-            assert res.status == "red_flag", complaint
-            assert res.message == triage.EMERGENCY == "请立即线下就医或拨打 120"
-            assert res.label == "急诊"
+def test_every_category_has_three_phrasings_in_this_test():
+    assert set(PHRASINGS) == set(redflags.categories().category)
+    assert all(len(v) >= 3 for v in PHRASINGS.values())
 
 
-def test_red_flag_overrides_other_symptoms_and_site_rule():
-    assert triage.triage("咳嗽三天，今天突然胸痛").status == "red_flag"
-    res = triage.triage("胸口有点痛，还出汗")
-    assert res.status == "red_flag" and res.present[0].method == "部位+感觉"
+@pytest.mark.parametrize("category,complaint", [(c, p) for c, ps in PHRASINGS.items() for p in ps])
+def test_red_flag_phrased_many_ways(category, complaint):
+    res = triage.triage(complaint)
+    assert res.status == "red_flag", complaint
+    assert res.message == triage.EMERGENCY == "请立即线下就医或拨打 120"
+    assert res.label == "急诊"
 
 
-def test_negation_cancels_a_term():
+def test_red_flag_overrides_everything_else():
+    for s in ["咳嗽三天，今天突然胸痛", "想挂个号，我爸嘴歪了", "医保能报销吗？孩子抽风了"]:
+        res = triage.triage(s)
+        assert res.status == "red_flag" and res.department == "急诊"
+        assert "请立即线下就医或拨打 120" in triage.explain_html(res)
+
+
+# --- negation ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("complaint", [
+    "没有胸痛", "胸口不疼，就是咳嗽", "咳嗽，没有发烧，也不胸痛", "没有发烧、胸痛", "没有胸闷胸痛，血脂偏高",
+    "怀孕十周，没有出血", "我没有想自杀，就是睡不好", "孩子发烧，没有抽"])
+def test_negation_cancels_the_symptom(complaint):
+    assert triage.triage(complaint).status != "red_flag", complaint
+
+
+@pytest.mark.parametrize("complaint", [
+    "血止不住", "抽搐停不下来", "无缘无故晕倒了", "是不是中风了", "忍不住想自杀", "鼻血流了一个小时都没停",
+    "吃东西噎住了，咳不出来", "气都喘不上来"])
+def test_fixed_expressions_do_not_negate(complaint):
+    assert triage.triage(complaint).status == "red_flag", complaint
+
+
+def test_negated_terms_are_shown_not_counted():
     res = triage.triage("咳嗽，没有发烧，也不胸痛")
     assert res.status == "ok" and res.department == "呼吸内科"
-    assert {m.term for m in res.matches if m.negated} == {"发热", "胸痛"}
-    assert triage.triage("没有头疼").status == "unknown"
+    assert {"发烧"} <= {m.word for m in res.matches if m.negated}
+    assert "被否定" in triage.explain_text(res)
 
 
-def test_site_followed_by_sensation():
-    res = triage.triage("左边膝盖上楼梯的时候疼")
-    assert res.department == "骨科" and res.present[0].method == "部位+感觉"
-    assert triage.triage("肚子不疼但是胀").department == "消化内科"
-    assert triage.triage("眼睛又红又痒").department == "眼科"   # the lone 痒 gives way to the site
+def test_negation_is_scoped():
+    assert cues.negated_before("没有发烧", 2)
+    assert cues.negated_before("没有发烧和咳嗽", 5)
+    assert not cues.negated_before("没事今天胸痛", 4)
+    assert not cues.negated_before("止不住地流血", 4)
+    assert not cues.negated_before("不发烧但是胸痛", 5)
 
 
-@pytest.mark.parametrize("complaint,dept,mapping", [
-    ("孩子五岁，发烧咳嗽", "儿科", "儿童"),
-    ("宝宝三个月大，拉肚子", "儿科", "儿童"),
-    ("怀孕八周，恶心想吐", "产科", "怀孕"),
-    ("三十岁，发烧咳嗽", "呼吸内科", ""),
-])
-def test_special_department_mapping(complaint, dept, mapping):
+# --- gates run after the red-flag scan ----------------------------------------------------------
+
+def test_long_input_with_an_emergency_is_flagged():
+    long = "医生您好，" + "我父亲平时身体还行，每天早上去公园打太极。" * 30 + "今天中午突然右边手脚没劲，嘴也歪了。"
+    assert len(long) > triage.MAX_CHARS
+    res = triage.triage(long)
+    assert res.status == "red_flag"
+    assert len(triage.explain_text(res)) < 600
+
+
+@pytest.mark.parametrize("complaint", [
+    "胸口疼😭😭😭出冷汗", "🚑🚑 他叫不醒", "<b>我爸突然说不出话，嘴歪了</b>", "血压>180，突然说话不清",
+    "高压>200，头疼得像要炸开", "叫 不 醒", "胸*口*疼得厉害", "&lt;急&gt;喘不上气"])
+def test_emoji_markup_and_symbols_do_not_hide_red_flags(complaint):
+    assert triage.triage(complaint).status == "red_flag", complaint
+
+
+def test_emoji_is_not_a_reason_to_refuse():
+    res = triage.triage("肚子疼😭😭，拉肚子两天")
+    assert res.status == "ok" and res.department == "消化内科"
+
+
+# --- safety net, low confidence -----------------------------------------------------------------
+
+@pytest.mark.parametrize("complaint", ["你好，在吗", "想挂个号，不知道挂哪个科", "我想问一下医保怎么报销"])
+def test_unknown_always_carries_the_safety_net(complaint):
     res = triage.triage(complaint)
-    assert res.department == dept
-    assert mapping in res.mapping
+    assert res.status == "unknown" and res.safety_net == triage.SAFETY_NET
+    assert "120" in res.safety_net and "120" in triage.answer(res)
+    assert triage.SAFETY_NET in triage.explain_text(res) and "120" in triage.explain_html(res)
 
 
-def test_explanation_shows_the_matched_words():
-    res = triage.triage("腰疼，弯腰的时候更明显")
-    assert res.department == "骨科" and "腰疼" in res.message
-    html = triage.explain_html(res)
-    assert "教学演示" in html and "② 医疗信息识别" in html and "腰疼" in html
-    assert "教学演示" in triage.explain_text(res)
+def test_low_confidence_carries_the_safety_net_confident_does_not():
+    weak = triage.triage("膝盖")
+    assert weak.status == "ok" and weak.safety_net
+    strong = triage.triage("咳嗽三天了，有黄痰，低烧")
+    assert strong.status == "ok" and strong.department == "呼吸内科" and not strong.safety_net
 
 
-def test_intents_and_follow_up_questions():
-    res = triage.triage("想挂个号，不知道挂哪个科")
-    assert res.status == "unknown" and "挂号预约" in res.intents
-    res = triage.triage("咳嗽")
-    assert any("咳了多久" in q for q in res.follow_ups) and "为便于分诊，请补充年龄和性别。" in res.follow_ups
+# --- age and sex before redirects ----------------------------------------------------------------
 
+@pytest.mark.parametrize("complaint,dept", [
+    ("我儿子25岁，发烧咳嗽", "呼吸内科"), ("我女儿二十八岁了，最近老是心慌", "心血管内科"),
+    ("儿子在上大学，最近拉肚子", "消化内科"), ("孩子五岁，发烧咳嗽", "儿科"), ("宝宝三个月大，拉肚子", "儿科"),
+    ("我儿子，三岁，咳嗽有痰", "儿科"), ("三十岁，发烧咳嗽", "呼吸内科")])
+def test_age_decides_paediatrics_not_the_family_word(complaint, dept):
+    assert triage.triage(complaint).department == dept, complaint
+
+
+@pytest.mark.parametrize("complaint,not_dept,dept", [
+    ("没有怀孕，恶心想吐", "产科", "消化内科"), ("没怀孕，月经推迟了十几天", "产科", "妇科"),
+    ("备孕中，最近胃胀", "产科", "消化内科"), ("男，45岁，小肚子胀", "妇科", None)])
+def test_pregnancy_and_sex_redirects(complaint, not_dept, dept):
+    res = triage.triage(complaint)
+    assert res.department != not_dept, complaint
+    if dept:
+        assert res.department == dept, complaint
+    assert triage.triage("怀孕八周，恶心想吐").department == "产科"
+
+
+def test_patient_parsing():
+    p = cues.patient("我儿子25岁")
+    assert p.age == 25 and not p.child and p.sex == "男"
+    assert cues.patient("闺女八个月，老是哭闹").child
+    assert not cues.patient("没有怀孕").pregnant and cues.patient("怀孕六周").pregnant
+    assert cues.age("六十几岁") == 60 and cues.age("宝宝6个月大") == 0.5
+
+
+# --- the body-part and vocabulary problems the issue names ----------------------------------------
+
+@pytest.mark.parametrize("complaint,dept", [
+    ("吃完饭胸口胀", "消化内科"), ("脖子上长了一些红点，有点痒", "皮肤科"), ("頭痛三天", "神经内科"),
+    ("喉嚨痛，吞口水會痛", "耳鼻喉科"), ("脑壳疼，疼了好几年", "神经内科"), ("屙稀三天了", "消化内科"),
+    ("月经量很多，七八天才干净", "妇科"), ("眼睛干，老想眨眼", "眼科"), ("小便的时候尿道灼热", "泌尿外科"),
+    ("左边膝盖上楼梯的时候疼", "骨科"), ("肚子不疼但是胀", "消化内科")])
+def test_common_complaints_and_variants(complaint, dept):
+    res = triage.triage(complaint)
+    assert res.status == "ok" and res.department == dept, (complaint, res.label)
+
+
+# --- bad input --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad,needle", [
-    ("", "空"), ("   \n", "空"), (None, "文字"), (42, "文字"), (["头痛"], "文字"),
+    ("", "空"), ("   \n", "空"), ("\u3000\u3000", "空"), ("👍👍🙏", "空"), (None, "文字"), (42, "文字"), (["头痛"], "文字"),
     ("<script>alert('x')</script>头痛", "网页标记"), ("头痛 <b>很痛</b>", "网页标记"),
-    ("I have a headache and fever", "中文"), ("12345 !!!", "中文"),
-    ("头痛" * 200, "过长"),
-])
+    ("I have a headache and fever", "中文"), ("12345 !!!", "中文"), ("'; DROP TABLE patients; --", "中文"),
+    ("测试消息，" * 200, "过长")])
 def test_bad_input_gets_a_clear_message(bad, needle):
     res = triage.triage(bad)
     assert res.status == "invalid" and needle in res.message
+    assert res.safety_net == triage.SAFETY_NET
     html = triage.explain_html(res)
     assert "<script>" not in html and "<b>很痛" not in html
+
+
+def test_over_long_input_is_not_echoed_whole():
+    long = "测试消息，" * 500
+    res = triage.triage(long)
+    assert res.status == "invalid" and len(res.text) < 80 and "共 2500 字" in res.text
+    assert long[:200] not in triage.explain_html(res) and long[:200] not in triage.explain_text(res)
 
 
 def test_demo_displays_escaped_html(shown):
@@ -148,14 +256,61 @@ def test_chinese_numbers(s, n):
 
 
 def test_tokenizer_keeps_shared_jieba_untouched():
-    assert "拿不住筷子" in triage._tokenizer().lcut("他拿不住筷子")
     assert "拿不住筷子" not in text.cut("他拿不住筷子")
+    assert "嗓子疼" in triage.tokenizer().lcut("嗓子疼两天")
 
+
+# --- the independent evaluation ------------------------------------------------------------------
+
+def test_eval_set_is_big_enough_and_split():
+    ev = triage_eval.load()
+    assert len(ev) >= 200 and ev.case_id.is_unique and set(ev.split) == {"dev", "test"}
+    k = ev.kind.value_counts()
+    assert k["emergency"] >= 80 and k["ordinary"] + k["paraphrase"] >= 100 and k["bad_input"] >= 20
+    em = ev[ev.kind == "emergency"]
+    assert (em.expected_red_flag == 1).all() and em.category.nunique() >= 10
+    assert ev[ev.kind.isin(["ordinary", "paraphrase"])].expected_department.nunique() >= 15
+    for phr in ["colloquial", "indirect", "third_person", "traditional", "dialect", "mixed_en"]:
+        assert phr in set(ev.phrasing), phr
+
+
+def test_test_split_meets_the_targets():
+    """Computed on the untouched test split; the engine was tuned on dev only."""
+    m = triage_eval.metrics("test")
+    print("\n测试集：红旗召回率 {recall:.1%}，误报率 {false_alarm:.1%}，科室准确率 普通 {ordinary:.1%} / "
+          "换说法 {paraphrase:.1%}，无效输入 {bad_input:.0%}".format(**m))
+    ev = triage_eval.evaluate("test")
+    missed = ev[(ev.kind == "emergency") & ~ev.flagged]
+    print("漏掉的红旗：", "、".join(f"{r.case_id}（{r.category}）" for r in missed.itertuples()) or "无")
+    assert m["bad_input"] == 1.0
+    assert m["recall"] >= 0.95
+    assert m["false_alarm"] <= 0.10
+    assert m["ordinary"] >= 0.85
+    assert m["paraphrase"] >= 0.70
+
+
+def test_eval_tables_for_the_chapter():
+    t = triage_eval.summary_table()
+    assert list(t.index)[:2] == ["开发集（调参用）", "测试集（未调参）"]
+    err = triage_eval.errors("test")
+    assert set(err.columns) >= {"编号", "类型", "主诉", "应答", "演示"}
+    assert (err["主诉"].str.len() <= 80).all()
+    ev = triage_eval.evaluate("test")
+    assert ev[ev.kind == "bad_input"].echoed.max() <= 80
+
+
+def test_authors_cases_still_consistent():
+    ev = triage.evaluate()
+    authors = ev[ev.set == "作者例句"]
+    assert len(authors) >= 40 and authors.correct.mean() >= 0.9
+
+
+# --- widgets and the chapter's figures --------------------------------------------------------------
 
 def test_examples_widget_is_kernel_free_and_live_widget_responds():
     import ipywidgets as w
 
-    box = triage.examples_widget([("甲", "咳嗽三天"), ("乙", "突然胸痛")])
+    box = triage_show.examples_widget([("甲", "咳嗽三天"), ("乙", "突然胸痛")])
     ctl, stack = box.children
     assert isinstance(ctl, w.ToggleButtons) and isinstance(stack, w.Stack) and len(stack.children) == 2
     assert "请立即线下就医或拨打 120" in stack.children[1].children[0].value
