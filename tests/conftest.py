@@ -125,3 +125,17 @@ def pytest_configure(config):
     # tests/test_reproducible.py: re-executes every notebook in a temporary copy (slow, one pass).
     config.addinivalue_line(
         "markers", "reproducible: re-executes notebooks and compares them byte for byte (scripts/reexecute.py)")
+
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def small_conflicts(monkeypatch):
+    """A four-row conflict list (tests/fixtures/conflicts_small.csv) in place of
+    data/conflicts.csv, so logic tests do not change when the ledger or the detector does."""
+    from ihbook.evidence import conflicts
+
+    path = FIXTURES / "conflicts_small.csv"
+    monkeypatch.setattr(conflicts, "CONFLICTS", path)
+    return conflicts.load_conflicts()

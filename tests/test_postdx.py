@@ -55,9 +55,20 @@ def test_chronic_users_exceed_chronic_patients():
     assert implied == pytest.approx(7.8 * 0.40) and implied > patients
 
 
+def test_market_chart_names_the_conflict_between_its_two_claims(shown, small_conflicts, monkeypatch):
+    from ihbook.evidence import conflicts
+
+    extra = small_conflicts.iloc[:1].assign(conflict_id="CF-eeeeee", claim_ids=f"{postdx.SUPPLY};{postdx.DEMAND}")
+    monkeypatch.setattr(conflicts, "load_conflicts", lambda: __import__("pandas").concat([small_conflicts, extra]))
+    postdx.market_chart()
+    assert "口径差异（CF-eeeeee）" in shown[-1]["text/plain"]
+    monkeypatch.setattr(conflicts, "load_conflicts", lambda: small_conflicts)
+    postdx.market_chart()
+    assert "口径差异（无）" in shown[-1]["text/plain"]
+
+
 def test_charts_publish(shown):
     postdx.market_chart()
-    assert "CF-d13d51" in shown[-1]["text/plain"]
     postdx.effects_chart()
     csv = pd.read_csv(CHART_DATA / "ch04-effects.csv")
     assert (csv.kind == "anecdote").sum() >= 5 and "CF-afa5c5" in shown[-1]["text/plain"]

@@ -15,6 +15,7 @@ line wraps of PDF extractions joined; page furniture dropped by the rules in
 from __future__ import annotations
 
 import csv
+import io
 import html
 import re
 import sys
@@ -191,8 +192,8 @@ def normalize(source: dict, furniture: list[dict], repairs: list[dict]) -> tuple
     return "\n".join(lines) + "\n", rec
 
 
-def build_all(write: bool = True) -> dict[str, str]:
-    """Normalize every source; write texts and the removal record when ``write``."""
+def build() -> tuple[dict[str, str], list[dict]]:
+    """Normalize every source: ``(texts by source id, rows of the removal record)``; writes nothing."""
     from ihbook.evidence.sources import load_sources
 
     furniture = _read_csv(FURNITURE)
@@ -203,14 +204,30 @@ def build_all(write: bool = True) -> dict[str, str]:
         text, rec = normalize(src, furniture, repairs)
         texts[src["source_id"]] = text
         rows.extend(rec.rows)
+    return texts, rows
+
+
+REMOVED_COLUMNS = ["source_id", "step", "text", "reason"]
+
+
+def removed_csv(rows: list[dict]) -> str:
+    """The removal record as ``data/sources/removed.csv`` holds it."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=REMOVED_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def build_all(write: bool = True) -> dict[str, str]:
+    """Normalize every source; write texts and the removal record when ``write``."""
+    texts, rows = build()
     if write:
         TEXT.mkdir(parents=True, exist_ok=True)
         for sid, text in texts.items():
             (TEXT / f"{sid}.txt").write_text(text, encoding="utf-8")
         with REMOVED.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=["source_id", "step", "text", "reason"], lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows)
+            fh.write(removed_csv(rows))
     return texts
 
 

@@ -1,0 +1,184 @@
+"""One command for every generated file: ``python -m ihbook.generate [--check] [step …]``.
+
+Several files in the repository are outputs of code, committed so that a reader sees them
+without running anything: the normalized texts, the conflict list, the company table, the
+glossary page, the bibliography and the data package descriptor. Each has its own generator
+in the module that owns the logic; this command runs them in dependency order, so no one has
+to remember which to re-run after editing the ledger or a source:
+
+    normalize → conflicts → companies → glossary → bibliography → datapackage
+
+``--check`` writes nothing and exits 1 naming every stale file (``python -m ihbook.validate``
+and the tests run it). Steps may be named to run only those.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ihbook.evidence.paths import DATA, ROOT
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    what: str
+    expected: Callable[[], dict[Path, str]]  # path → the text a fresh run would write
+    write: Callable[[], object]
+
+
+def _normalize_expected() -> dict[Path, str]:
+    from ihbook.evidence import normalize
+
+    texts, removed = normalize.build()
+    out = {normalize.TEXT / f"{sid}.txt": text for sid, text in texts.items()}
+    out[normalize.REMOVED] = normalize.removed_csv(removed)
+    return out
+
+
+def _normalize_write() -> None:
+    from ihbook.evidence import normalize
+
+    normalize.build_all(write=True)
+
+
+def _csv(df) -> str:
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def _conflicts_expected() -> dict[Path, str]:
+    from ihbook.evidence import conflicts
+
+    if hasattr(conflicts, "detect_all") and hasattr(conflicts, "UNDATED"):
+        found, undated = conflicts.detect_all()
+        return {conflicts.CONFLICTS: _csv(found), conflicts.UNDATED: _csv(undated)}
+    return {conflicts.CONFLICTS: _csv(conflicts.detect())}
+
+
+def _conflicts_write() -> None:
+    from ihbook.evidence import conflicts
+
+    conflicts.write()
+
+
+def _companies_expected() -> dict[Path, str]:
+    from ihbook.chapters import cases
+
+    return {cases.COMPANIES: _csv(cases.build_companies())}
+
+
+def _companies_write() -> None:
+    from ihbook.chapters import cases
+
+    cases.write_companies()
+
+
+def _glossary_expected() -> dict[Path, str]:
+    from ihbook.site import glossary
+
+    return {glossary.GLOSSARY_MD: glossary.render()}
+
+
+def _glossary_write() -> None:
+    from ihbook.site import glossary
+
+    glossary.write()
+
+
+def _bibliography_expected() -> dict[Path, str]:
+    from ihbook.site import bibliography
+
+    return {bibliography.BIB_FILE: bibliography.render()}
+
+
+def _bibliography_write() -> None:
+    from ihbook.site import bibliography
+
+    bibliography.write()
+
+
+DATAPACKAGE = DATA / "datapackage.json"
+
+
+def _datapackage_expected() -> dict[Path, str]:
+    from ihbook.evidence import tables
+
+    return {DATAPACKAGE: tables.descriptor_text()}
+
+
+def _datapackage_write() -> None:
+    from ihbook.evidence import tables
+
+    DATAPACKAGE.write_text(tables.descriptor_text(), encoding="utf-8")
+
+
+STEPS: list[Step] = [
+    Step("normalize", "data/sources/text/*.txt 与 data/sources/removed.csv（来自 raw/、furniture.csv、repairs.csv）",
+         _normalize_expected, _normalize_write),
+    Step("conflicts", "data/conflicts.csv（来自账本）", _conflicts_expected, _conflicts_write),
+    Step("companies", "data/companies.csv（来自账本与冲突清单）", _companies_expected, _companies_write),
+    Step("glossary", "book/glossary.md（来自 data/glossary.csv）", _glossary_expected, _glossary_write),
+    Step("bibliography", "book/references.bib（来自 data/sources.csv）", _bibliography_expected, _bibliography_write),
+    Step("datapackage", "data/datapackage.json（来自 data/schemas/*.json）", _datapackage_expected, _datapackage_write),
+]
+STEP_NAMES = [s.name for s in STEPS]
+
+
+def _steps(names: list[str] | None) -> list[Step]:
+    if not names:
+        return STEPS
+    unknown = [n for n in names if n not in STEP_NAMES]
+    if unknown:
+        raise SystemExit(f"未知步骤：{'、'.join(unknown)}；可选：{'、'.join(STEP_NAMES)}")
+    return [s for s in STEPS if s.name in names]
+
+
+def stale(names: list[str] | None = None) -> list[tuple[str, Path]]:
+    """``(step, file)`` for every generated file that differs from a fresh run (or is missing)."""
+    out = []
+    for step in _steps(names):
+        for path, text in step.expected().items():
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                out.append((step.name, path))
+    return out
+
+
+def generate(names: list[str] | None = None) -> list[str]:
+    """Run the steps (all by default) in order, writing their files; returns the step names."""
+    done = []
+    for step in _steps(names):
+        step.write()
+        done.append(step.name)
+    return done
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ihbook.generate", description=__doc__.split("\n\n")[0])
+    ap.add_argument("steps", nargs="*", metavar="step", help=f"只运行这些步骤（默认全部）：{' '.join(STEP_NAMES)}")
+    ap.add_argument("--check", action="store_true", help="不写文件；有过期文件时列出并返回 1")
+    args = ap.parse_args(argv)
+    if args.check:
+        found = stale(args.steps)
+        for step, path in found:
+            print(f"{_rel(path)} 已过期：请运行 python -m ihbook.generate {step}", file=sys.stderr)
+        if not found:
+            print("生成的文件都是最新的")
+        return 1 if found else 0
+    for step in _steps(args.steps):
+        step.write()
+        print(f"[generate] {step.name}: {step.what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
