@@ -57,6 +57,16 @@ def period_label(rec: dict) -> str:
     return period if rule in ("", "quote") or rule not in labels else f"{period}（{labels[rule]}）"
 
 
+def period_text(period: str) -> str:
+    """``2018`` → ``2018年``; ``2020-11`` → ``2020年11月``; ``2023-H2`` and others as written."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", str(period or ""))
+    if not m:
+        return str(period or "时期未说明")
+    return f"{m.group(1)}年" + (f"{int(m.group(2))}月" if m.group(2) else "")
+
+
 def conflict_list(claim_ids, within: bool = False) -> list[str]:
     """Ids of conflicts in ``data/conflicts.csv`` involving any of ``claim_ids`` (``within``: only
     conflicts among these claims alone). A thin name over :mod:`ihbook.evidence.involving`."""
