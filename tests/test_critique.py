@@ -1,5 +1,7 @@
-"""Chapter 10's module: conflicts explained, arithmetic redone, sources profiled, text searched."""
+"""Chapter 10's modules: conflicts judged, the detector measured (precision and recall), arithmetic
+redone, sources profiled, text searched; and no dangling claim or conflict id anywhere."""
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -8,8 +10,9 @@ from ihbook.evidence import conflicts
 from ihbook.chapters import checking_numbers as critique
 from ihbook.evidence import tables as datapackage
 from ihbook.evidence import ledger
+from ihbook.evidence import recall
 from ihbook.evidence import sources
-from ihbook.evidence.paths import BOOK
+from ihbook.evidence.paths import BOOK, DATA
 
 CHAPTER = BOOK / "10_checking_numbers.ipynb"
 
@@ -30,25 +33,96 @@ def test_notes_table_is_sound_and_valid_against_its_schema():
     assert datapackage.validate_file(critique.NOTES, "conflict_notes") == []
 
 
-def test_every_conflict_has_an_explanation():
-    """A specific note, or at least the generic one for its kind: none may be left unexplained."""
+def test_every_conflict_has_a_note_with_a_verdict():
+    """Each conflict was judged by reading both quotes: a verdict, a reason and a note."""
+    notes = critique.load_notes().set_index("conflict_id")
     for cid in conflicts.load_conflicts().conflict_id:
-        reason, note, _ = critique.explain(cid)
-        assert reason in critique.REASONS.values() and note.strip(), cid
+        assert cid in notes.index, f"{cid} 没有判定"
+        assert notes.loc[cid, "verdict"] in critique.VERDICTS and notes.loc[cid, "note"].strip()
+        reason, note, specific = critique.explain(cid)
+        assert specific and reason in critique.reasons().values()
+
+
+def test_critique_words_live_in_data_files_with_schemas():
+    for name in ("conflict_reasons", "conflict_generic_notes", "source_organisations", "ledger_fields"):
+        assert datapackage.validate_file(DATA / f"{name}.csv", name) == [], name
+    assert set(critique.field_notes()) == set(ledger.COLUMNS)
+    assert set(critique.generic_notes()) == set(conflicts.KIND_LABELS)
+
+
+# --- precision and recall ----------------------------------------------------------------
+
+def test_committed_recall_mapping_equals_a_fresh_run():
+    fresh = recall.mapping().to_csv(index=False, lineterminator="\n")
+    assert recall.RECALL.read_text(encoding="utf-8") == fresh, "run: python -m ihbook.evidence.recall"
+
+
+def test_precision_and_recall_meet_the_targets():
+    p, r = recall.precision(), recall.recall()
+    assert p["precision"] >= recall.TARGET, p
+    assert r["recall"] >= recall.TARGET, r
+    assert r["excluded"] <= r["rows"] // 4  # exclusions stay the exception, each with its reason
+    table = recall.load_mapping()
+    assert (table[table.status != "matched"].reason.str.len() > 10).all()
+
+
+def test_recall_matching_uses_quotes_and_repeats():
+    # the reader quoted the second telling of 7.8亿 (R25-072); the conflict lists the first (R25-027)
+    row = recall.load_mapping().set_index("dis_id").loc["D01"]
+    assert "R25-072" in row["claims_a"] and row["conflict_ids"] == conflicts.cid("cross-source", ["GY24-001", "R25-027"])
+    assert recall.overlaps("在2023年6月我国互联网医疗用户规模已经达到了3.64 亿人", "3.64", "用户规模已经达到了3.64 亿人")
+    assert not recall.overlaps("用户规模已经达到了3.64 亿人", "7.8", "用户规模已经达到了3.64 亿人")
+
+
+# --- no dangling ids ---------------------------------------------------------------------
+
+CONFLICT_ID = re.compile(r"CF-[0-9a-f]{6}")
+CLAIM_ID = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}\d{2}-\d{3}(?!\d)")
+
+
+def _texts():
+    """(place, text) for every notebook cell source and text file in book/ and every table in data/."""
+    for p in sorted(BOOK.rglob("*")):
+        if "_build" in p.parts or not p.is_file():
+            continue
+        if p.suffix == ".ipynb":
+            nb = json.loads(p.read_text(encoding="utf-8"))
+            for i, cell in enumerate(nb["cells"]):
+                yield f"{p.relative_to(BOOK.parent)} 第 {i} 格", "".join(cell["source"])
+        elif p.suffix in (".md", ".py", ".yml", ".bib", ".txt"):
+            yield str(p.relative_to(BOOK.parent)), p.read_text(encoding="utf-8", errors="ignore")
+    for p in sorted(DATA.rglob("*.csv")):
+        if "sources" in p.relative_to(DATA).parts[:1]:
+            continue
+        yield str(p.relative_to(BOOK.parent)), p.read_text(encoding="utf-8", errors="ignore")
+
+
+def test_no_dangling_claim_or_conflict_id_in_book_or_data():
+    """Every CF-xxxxxx and every claim id cited in book/ or data/ exists. (Fails until every
+    chapter follows the ids of the current conflict list.)"""
+    claims = set(ledger.load_claims().claim_id)
+    found = set(conflicts.load_conflicts().conflict_id)
+    dangling = []
+    for place, text in _texts():
+        dangling += [f"{place}：{c}" for c in sorted(set(CONFLICT_ID.findall(text)) - found)]
+        dangling += [f"{place}：{c}" for c in sorted(set(CLAIM_ID.findall(text)) - claims)]
+    assert not dangling, "这些编号已不存在：\n" + "\n".join(dangling)
 
 
 def test_generic_explanation_when_a_conflict_has_no_note(monkeypatch):
-    monkeypatch.setattr(critique, "load_notes", lambda path=None: pd.DataFrame(columns=critique.NOTE_COLUMNS))
-    cid = conflicts.load_conflicts().query("kind == 'definition'").conflict_id.iloc[0]
+    monkeypatch.setattr(critique, "_notes_by_id", lambda *a: {})
+    cid = conflicts.load_conflicts().query("kind == 'arithmetic'").conflict_id.iloc[0]
     reason, note, specific = critique.explain(cid)
-    assert not specific and note == critique.GENERIC["definition"][1]
+    assert not specific and note == critique.generic_notes()["arithmetic"][1]
+    assert critique.verdict(cid) == "未判定"
 
 
 def test_check_notes_reports_bad_rows(tmp_path):
     bad = tmp_path / "notes.csv"
-    bad.write_text("conflict_id,likely_reason,note\nCF-000000,guess,\n", encoding="utf-8")
+    bad.write_text("conflict_id,verdict,likely_reason,note\nCF-000000,maybe,guess,\n", encoding="utf-8")
     errors = [str(e) for e in critique.check_notes(bad)]
-    assert any("likely_reason" in e for e in errors)
+    assert any("likely_reason" in e for e in errors) and any("verdict" in e for e in errors)
+    assert any("没有判定" in e for e in errors)
     assert any("说明为空" in e for e in errors)
     assert any("不在 data/conflicts.csv" in e for e in errors)
 
@@ -67,15 +141,15 @@ def test_stated_claim_is_the_one_with_the_relation():
 
 def test_conflict_values_show_stated_and_recomputed():
     vals = critique.conflict_values("CF-cee915").set_index("computed")
-    assert vals.loc[False, "value"] == 47.7
-    assert vals.loc[True, "value"] == pytest.approx(117.6 / 271.7 * 100, abs=1e-3)
+    assert vals.loc[False, "lo"] == 47.7
+    assert vals.loc[True, "lo"] == pytest.approx(117.6 / 271.7 * 100, abs=1e-3)
     assert "43.3" in critique.arithmetic_working("CF-cee915")
 
 
 def test_arithmetic_checks_agree_with_the_conflict_list():
     checks = critique.arithmetic_checks().set_index("编号")
     flagged = {critique.stated_claim(c)["claim_id"]
-               for c in conflicts.load_conflicts().query("kind == 'arithmetic'").conflict_id}
+               for c in conflicts.load_conflicts().query("rule == 'stated-relation'").conflict_id}
     failed = set(checks.index[checks["结论"] != "相符"])
     assert failed == flagged
     assert checks.loc["R25-268", "结论"] == "相符"  # 120 ÷ 400 = 30 %: the report can add up
@@ -84,6 +158,13 @@ def test_arithmetic_checks_agree_with_the_conflict_list():
 def test_conflict_values_of_a_value_conflict_share_one_unit():
     vals = critique.conflict_values("CF-68a112")
     assert set(vals.unit) == {"亿元"} and set(vals.claim_id) == {"GY24-015", "R25-260"}
+
+
+def test_conflict_values_show_a_derived_figure():
+    cid = conflicts.cid("cross-source", ["KR21-001", "KR21-002", "R25-026"])
+    vals = critique.conflict_values(cid).set_index("computed")
+    assert vals.loc[True, "lo"] == pytest.approx(74.4 / 100 * 14 / 1.02, rel=1e-3)  # widened for the base's year
+    assert vals.loc[False, "claim_id"] == "R25-026" and set(vals.unit) == {"亿人"}
 
 
 # --- source profile ----------------------------------------------------------------------
@@ -130,9 +211,10 @@ def test_shared_number_sets_find_the_copied_sentence():
 def test_profile_has_one_row_per_source_and_consistent_counts():
     prof = critique.source_profile().set_index("source_id")
     assert set(prof.index) == set(sources.load_sources().source_id)
-    claims = ledger.load_claims()
+    claims = ledger.counted_once(ledger.load_claims())
     for sid, r in prof.iterrows():
         assert r["数字条数"] == (claims.source_id == sid).sum()
+    assert prof.loc["report-2025", "无出处占比（%）"] > 50 and prof.loc["chinabaogao-2024", "无出处占比（%）"] == 0
     assert prof.loc["report-2025", "个例占比（%）"] > 0
     assert (prof.drop(index="report-2025")["个例占比（%）"] == 0).all()
     within = conflicts.load_conflicts().query("kind == 'within-source'")
@@ -178,7 +260,7 @@ def test_show_conflict_bad_id(shown, bad):
 
 def test_conflict_html_escapes_and_names_every_claim():
     cid = "CF-ea555e"
-    body = critique.conflict_html(cid, with_figure=False)
+    body = critique.conflict_html(cid)
     for claim_id in conflicts.load_conflicts().set_index("conflict_id").loc[cid, "claim_ids"].split(";"):
         assert claim_id in body
     assert "<q>" in body and "重算" in body and "R25-255" in body

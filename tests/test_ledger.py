@@ -80,3 +80,63 @@ def test_unknown_metric_and_bad_period_are_caught(tmp_path):
     errors = check_claims(_broken_copy(tmp_path, mutate))
     assert {(e.row, e.column) for e in errors} >= {(3, "metric"), (4, "period")}
     assert "第 3 行" in str(LedgerError(errors))
+
+
+# --- v2: provenance, periods, vocabulary ---------------------------------------------------
+
+from ihbook.evidence import vocabulary  # noqa: E402
+
+
+def test_every_figure_says_who_measured_it(claims):
+    assert (claims.attributed_to != "").all()
+    assert set(claims.kind[claims.attributed_to == "none"]) <= {"unattributed", "anecdote", "estimate", "forecast", "target"}
+    assert (claims.kind[claims.kind == "observed"].index.isin(claims.index[claims.attributed_to != "none"])).all()
+    # the 2025 report names no source for any figure
+    assert set(claims.attributed_to[claims.source_id == "report-2025"]) == {"none"}
+
+
+def test_repeats_are_linked_and_counted_once(claims):
+    repeats = claims[claims.same_as != ""]
+    assert len(repeats) >= 10
+    first = claims.set_index("claim_id")
+    for r in repeats.itertuples():
+        assert first.loc[r.same_as, "value"] == r.value and first.loc[r.same_as, "source_id"] == r.source_id
+    assert {"R25-072", "R25-120"} <= set(repeats.claim_id)
+    assert len(ledger.counted_once(claims)) == len(claims) - len(repeats)
+
+
+def test_periods_come_with_their_rule(claims):
+    dated = claims[claims.period != ""]
+    assert (dated.period_rule != "").all() and (claims.period_rule[claims.period == ""] == "").all()
+    assert len(dated) >= 250  # was 113 of 438 before the period rules
+    ctx = claims[claims.period_rule.isin(["sentence", "context", "narrative-present"])]
+    for r in ctx.itertuples():
+        assert r.period_basis in sources.text(r.source_id), r.claim_id
+    assert ledger.claim("R25-003")["period"] == "2020" and ledger.claim("R25-004")["period"] == "2022"
+
+
+def test_vocabulary_is_sound_and_lines_figures_up():
+    assert vocabulary.check_keys() == []
+    ms = vocabulary.measures()
+    assert set(ms.dimension) <= vocabulary.DIMENSIONS and {"share", "growth", "pp"} <= set(ms.dimension)
+    assert ledger.measure("market_online_medical") == ledger.measure("market_internet_health")
+    assert vocabulary.nested("ali_health", "ali_jd_health") and vocabulary.nested("beijing", "china")
+    assert not vocabulary.nested("china", "beijing")
+    legacy = vocabulary.comparable_share(legacy=True)["share"]
+    now = vocabulary.comparable_share()
+    assert now["share"] >= 2 * legacy  # across sources: 7 % with the old keys
+    assert vocabulary.comparable_share(cross=False)["share"] >= 20.0
+
+
+def test_provenance_errors_are_caught(tmp_path):
+    def mutate(df):
+        df.loc[0, "kind"] = "observed"
+        df.loc[0, "attributed_to"] = "none"          # row 2: observed with nobody behind it
+        df.loc[1, "period_rule"] = "quote"
+        df.loc[1, "period"] = ""                     # row 3: a rule without a period
+        df.loc[2, "period_rule"] = "context"
+        df.loc[2, "period_basis"] = "不在文本里的话"   # row 4: basis not verbatim
+        df.loc[3, "same_as"] = df.loc[0, "claim_id"]  # row 5: not a repeat of that claim
+    errors = check_claims(_broken_copy(tmp_path, mutate))
+    got = {(e.row, e.column) for e in errors}
+    assert {(2, "kind"), (3, "period_rule"), (4, "period_basis"), (5, "same_as")} <= got, errors

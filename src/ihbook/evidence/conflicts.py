@@ -38,14 +38,16 @@ Before any comparison
     growth or decline per year the two figures imply, beyond the measure's plausible range
     (``max_annual_growth`` / ``max_annual_decline``). Example: the online-medical market,
     271.7亿元 in 2019 (WS21-001) and 3099亿元 in 2022 (GY24-003), implies 125 % a year.
-``derived`` — share × base and level − change
+``share-times-base`` and ``level-minus-change`` — derived figures, cross-source / within-source
     A share times its base gives a count (``share_of`` / ``share_yields`` in measures.csv); a
     stated change subtracted from a stated level gives the earlier level (``change_of``). A
-    derived figure is compared with stated figures only (never with another derived one), and
-    only where the other source does not state the share itself. Example: 36氪's 74.4 % of
-    residents (KR21-002) × 14亿 (KR21-001) = 10.4亿 users in 2020, against the report's 2.5亿
-    (R25-026); 观研天下's 3.64亿 − 162万 (GY24-001, GY24-002) = 3.62亿 at 2022-12, against the
-    report's 7亿 two years after 2020 (R25-004).
+    derived figure is compared with stated figures only (never with another derived one), only
+    where the other source does not state the share itself, and only where the stated figures
+    it comes from do not already clash with that figure. Example: 36氪's 74.4 % of residents
+    (KR21-002) × 14亿 (KR21-001) = about 10.4亿 users in 2020, against the report's 2.5亿 for
+    2020 (R25-026). 观研天下's 3.64亿 − 162万 (GY24-001, GY24-002) = 3.62亿 at 2022-12 is derived
+    too; against the report's 7亿 two years after 2020 (R25-004) it would clash, but the stated
+    3.64亿 already does (CF-335ee7), so the derived pair is not listed again.
 ``part-exceeds-whole`` — arithmetic
     A measure that is part of another (``parent``: a segment of a total, platform doctors of the
     doctors online) cannot exceed it for the same or an enclosing entity at the same time.

@@ -47,16 +47,19 @@ def _entities() -> pd.DataFrame:
     return pd.read_csv(DATA / "keys" / "entities.csv", dtype=str, keep_default_na=False).set_index("entity")
 
 
+@lru_cache(maxsize=None)
 def measure_of(metric: str) -> str:
     return _metrics().loc[metric, "measure"]
 
 
+@lru_cache(maxsize=None)
 def canonical(entity: str) -> str:
     """The key an entity stands for (``same_as``), else itself."""
     return _entities().loc[entity, "same_as"] or entity
 
 
-def ancestors(entity: str) -> set[str]:
+@lru_cache(maxsize=None)
+def ancestors(entity: str) -> frozenset[str]:
     """Every entity this one belongs to, transitively (canonical keys)."""
     out, todo = set(), [canonical(entity)]
     while todo:
@@ -68,19 +71,21 @@ def ancestors(entity: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=None)
 def nested(part: str, whole: str) -> bool:
     """True when ``part`` is ``whole`` or belongs to it."""
     part, whole = canonical(part), canonical(whole)
     return part == whole or whole in ancestors(part)
 
 
-def measure_ancestors(measure: str) -> list[str]:
+@lru_cache(maxsize=None)
+def measure_ancestors(measure: str) -> tuple[str, ...]:
     """The chain of wholes a measure is part of, nearest first."""
     out, m = [], measures().loc[measure, "parent"]
     while m and m not in out:
         out.append(m)
         m = measures().loc[m, "parent"]
-    return out
+    return tuple(out)
 
 
 def check_keys() -> list:
@@ -107,42 +112,48 @@ def check_keys() -> list:
     return errors
 
 
+@lru_cache(maxsize=None)
+def _links() -> tuple[tuple[str, str], ...]:
+    """Pairs of measures the detector relates: part and whole, share and its base or count."""
+    out = []
+    for m, r in measures().to_dict("index").items():
+        out += [(m, w) for w in measure_ancestors(m)]
+        if r["share_of"]:
+            out += [(m, r["share_of"]), (m, r["share_yields"])]
+        if r["change_of"]:
+            out.append((m, r["change_of"]))
+    return tuple(out)
+
+
 def _pairable(df: pd.DataFrame, cross: bool = True) -> set[str]:
     """Claim ids that at least one rule of the detector can pair with another claim (from
     another source when ``cross``)."""
-    df = df.assign(measure=df.metric.map(measure_of), ent=df.entity.map(canonical))
-    src = dict(zip(df.claim_id, df.source_id))
+    ids = list(df.claim_id)
+    src = dict(zip(ids, df.source_id))
+    meas = {c: measure_of(m) for c, m in zip(ids, df.metric)}
+    ent = {c: canonical(e) for c, e in zip(ids, df.entity)}
     hit: set[str] = set()
 
     def add(a: str, b: str) -> None:
-        if not cross or src[a] != src[b]:
+        if (not cross or src[a] != src[b]) and (nested(ent[a], ent[b]) or nested(ent[b], ent[a])):
             hit.update((a, b))
-    # same measure, same or nesting entity
-    for _, grp in df.groupby("measure"):
-        recs = grp[["claim_id", "ent"]].to_dict("records")
-        for i, a in enumerate(recs):
-            for b in recs[i + 1:]:
-                if nested(a["ent"], b["ent"]) or nested(b["ent"], a["ent"]):
-                    add(a["claim_id"], b["claim_id"])
-    # part and whole, share and its base or the count it yields
-    ms = measures()
-    links = []
-    for m, r in ms.iterrows():
-        links += [(m, w) for w in measure_ancestors(m)]
-        if r["share_of"]:
-            links += [(m, r["share_of"]), (m, r["share_yields"])]
-    by_measure = {m: g for m, g in df.groupby("measure")}
-    for a, b in links:
-        if a in by_measure and b in by_measure:
-            for x in by_measure[a].itertuples():
-                for y in by_measure[b].itertuples():
-                    if nested(x.ent, y.ent) or nested(y.ent, x.ent):
-                        add(x.claim_id, y.claim_id)
-    # stated arithmetic relations
-    for r in df[df.relation != ""].itertuples():
-        for ref in r.relation.split(":")[1].split(","):
-            if ref in src:
-                add(r.claim_id, ref)
+
+    by_measure: dict[str, list[str]] = {}
+    for c in ids:
+        by_measure.setdefault(meas[c], []).append(c)
+    for group in by_measure.values():  # same measure, same or nesting entity
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                add(a, b)
+    for m1, m2 in _links():  # part and whole, share and base or count, change and level
+        for a in by_measure.get(m1, []):
+            for b in by_measure.get(m2, []):
+                add(a, b)
+    for cid, rel in zip(ids, df.relation):  # stated arithmetic relations
+        if rel:
+            for ref in rel.split(":")[1].split(","):
+                if ref in src and (not cross or src[ref] != src[cid]):
+                    hit.update((cid, ref))
     return hit
 
 
