@@ -135,7 +135,7 @@ def insertion_plan(chapter: str) -> list[dict]:
     key = checks.doc_key(chapter)
     plan = []
     for i, t in enumerate(thinks(key)):
-        plan.append({"where": f"在“{t['after']}”一节的末尾", "cell_type": "markdown", "tags": [],
+        plan.append({"where": f"在标题含“{t['after']}”的一节的末尾", "cell_type": "markdown", "tags": [],
                      "source": think_markdown(key, i)})
     plan.append({"where": "“## 练习”标题之后", "cell_type": "code", "tags": ["remove-input"],
                  "source": f'from ihbook.site import teaching\nteaching.exercise_overview("{key}")'})
