@@ -395,5 +395,5 @@ def glue_numbers() -> None:
 from ihbook.chapters.checking_numbers_panels import (  # noqa: E402,F401  (re-exported for the chapter)
     arithmetic_checks, conflict_browser, conflict_html, conflict_values, overview_chart, show_conflict)
 from ihbook.chapters.checking_numbers_sources import (  # noqa: E402,F401
-    ANON, anon_rate, cited_organisations, is_round, kwic, profile_bars, profile_chart, profile_table, reused_figures,
+    ANON, anon_rate, cited_organisations, is_round, kwic, profile_bars, profile_table, reused_figures,
     shared_number_sets, source_profile, within_conflicts, within_origin)

@@ -2,8 +2,9 @@
 
 A panel shows the conflict's summary, each claim with its quote, the figures compared (as HTML
 bars: a derived figure — a share times its base, a level minus a change — is drawn hatched and
-labelled 本书推算), the verdict and the likely reason. Panels are plain HTML, so the browser
-holds all of them in the page without images (see :mod:`ihbook.chapters.checking_numbers`).
+labelled 本书推算), the verdict and the likely reason. Panels and the overview are plain HTML
+(no images, no matplotlib), so the browser holds every panel in the page and the chapter runs
+fast (see :mod:`ihbook.chapters.checking_numbers`).
 """
 from __future__ import annotations
 
@@ -21,9 +22,14 @@ from ihbook.evidence import conflict_rules
 from ihbook.evidence import conflicts
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
-from ihbook.show import charts
+from ihbook.evidence.paths import CHART_DATA
 
 CONFLICT_ID = re.compile(r"CF-[0-9a-f]{6}")
+STATED = "#1f5aa6"
+ROW = 'class="ihbook-bar-row" style="display:flex;align-items:center;gap:0.5em;margin:2px 0"'
+LABEL = 'class="ihbook-bar-label" style="flex:0 0 {w};font-size:0.85em"'
+TRACK = 'class="ihbook-bar-track" style="flex:1 1 auto;min-width:6em;background:#eef1f5"'
+VALUE = 'class="ihbook-bar-value" style="flex:0 1 {w};font-size:0.85em"'
 
 
 @lru_cache(maxsize=1)
@@ -74,8 +80,8 @@ def conflict_values(conflict_id: str) -> pd.DataFrame:
 
 
 def _bars_html(data: pd.DataFrame) -> str:
-    """Horizontal bars in HTML: one per figure, an interval drawn from its low to its high end;
-    a log scale when the figures are more than 20 times apart."""
+    """Horizontal bars in HTML: one per figure (to its upper end; an open-ended “超过” figure to its
+    lower end), on a log scale when the figures are more than 20 times apart."""
     finite = [v for v in list(data.lo) + list(data.hi) if v > 0 and math.isfinite(v)]
     if not finite:
         return ""
@@ -86,16 +92,15 @@ def _bars_html(data: pd.DataFrame) -> str:
         v = min(max(v, low / 3 if log else 0), top)
         return 100 * (math.log(v / (low / 3)) / math.log(top / (low / 3)) if log else v / top)
 
-    colors = charts.source_colors(data.source_id.unique())
     rows = []
     for r in data.itertuples():
-        color = "#999999" if r.computed else colors[r.source_id][0]
-        start, end = (pos(r.lo) if r.hi > r.lo else 0), pos(r.hi if math.isfinite(r.hi) else top)
-        style = (f"margin-left:{start:.1f}%;width:{max(end - start, 1.5):.1f}%;background:{color};height:0.9em;"
+        color = "#999999" if r.computed else STATED
+        end = pos(r.hi if math.isfinite(r.hi) else r.lo)  # an open-ended “超过” figure is drawn to its lower end
+        style = (f"width:{max(end, 1.5):.1f}%;background:{color};height:0.9em;"
                  + ("background-image:repeating-linear-gradient(45deg,transparent,transparent 3px,#fff 3px,#fff 5px);" if r.computed else ""))
-        rows.append(f'<div class="ihbook-bar-row"><div class="ihbook-bar-label">{html.escape(r.label)}</div>'
-                    f'<div class="ihbook-bar-track" style="width:100%"><div style="{style}"></div></div>'
-                    f'<div class="ihbook-bar-value">{html.escape(r.as_written)}</div></div>')
+        rows.append(f'<div {ROW}><div {LABEL.format(w="15em")}>{html.escape(r.label)}</div>'
+                    f'<div {TRACK}><div style="{style}"></div></div>'
+                    f'<div {VALUE.format(w="18em")}>{html.escape(r.as_written)}</div></div>')
     scale = "对数刻度" if log else "线性刻度，从零开始"
     return (f'<div class="ihbook-bars" role="img" aria-label="{html.escape(describe(data), quote=True)}">'
             f"{''.join(rows)}<div class=\"ihbook-bar-note\">（{scale}；斜纹为本书推算或重算）</div></div>")
@@ -157,47 +162,51 @@ def show_conflict(conflict_id: str) -> None:
     _html(body, conflict(conflict_id.strip())["summary"])
 
 
-def overview_chart() -> None:
-    """Every conflict as one row of a single chart: how many times apart its figures are (log
-    scale), grouped by kind, coloured by the likely reason."""
-    import matplotlib.pyplot as plt
+def sources_line(claim_ids) -> str:
+    """``来源：`` and every source behind the claims, with publisher, title and year."""
+    sids = list(dict.fromkeys(ledger.claim(c)["source_id"] for c in claim_ids))
+    return "来源：" + "；".join(f"{sources.short_name(s)}《{sources.source(s)['title']}》" for s in sids)
 
-    from ihbook.show import fonts
+
+def overview_chart() -> None:
+    """Every conflict as one row of an HTML chart: how many times apart its figures are (log
+    scale), grouped by kind, coloured by the likely reason; its data as CSV."""
+    from IPython.display import display
 
     df = conflicts.load_conflicts().assign(magnitude=lambda d: d.magnitude.astype(float))
     order = {k: i for i, k in enumerate(kinds_present())}
-    df = df.assign(_k=df.kind.map(order)).sort_values(["_k", "magnitude"], ascending=[False, True]).reset_index(drop=True)
+    df = df.assign(_k=df.kind.map(order)).sort_values(["_k", "magnitude"], ascending=[True, False]).reset_index(drop=True)
     palette = reason_colors()
     reason = [explain(c)[0] for c in df.conflict_id]
-    fonts.setup()
-    fig, ax = plt.subplots(figsize=(7.6, 1.4 + 0.22 * len(df)), dpi=charts.DPI)
-    ys = range(len(df))
-    ax.hlines(ys, 1, df.magnitude, color=[palette[r] for r in reason], linewidth=2.5)
-    ax.plot(df.magnitude, ys, "o", color="#333", markersize=3.5)
-    for y, r in zip(ys, df.itertuples()):
-        ax.annotate(f"{r.magnitude:g}", (r.magnitude, y), xytext=(4, -3), textcoords="offset points", fontsize=7)
-    ax.set_yticks(list(ys), [f"{c}｜{conflicts.KIND_LABELS.get(k, k)}" for c, k in zip(df.conflict_id, df.kind)], fontsize=7)
-    for y in [i - 0.5 for i in range(1, len(df)) if df.kind[i] != df.kind[i - 1]]:
-        ax.axhline(y, color="#999", linewidth=0.6, linestyle="--")
-    ax.set_xscale("log")
-    ax.set_xlim(0.95, max(df.magnitude.max(), 2) * 3)
-    ax.set_ylim(-0.8, len(df) - 0.2)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", alpha=0.3, which="both")
-    ax.set_title("全部冲突：两个数字相差多少倍（按类型分组，颜色为可能原因）", loc="left", fontsize=12)
-    used = [lab for lab in palette if lab in set(reason)]
-    ax.legend([plt.Line2D([], [], color=palette[lab], linewidth=3) for lab in used], used, frameon=False, fontsize=8,
-              loc="lower right")
-    ax.set_xlabel("相差倍数（倍，对数刻度；算术冲突为所述÷重算或部分÷整体）")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
-    fig.tight_layout()
+    top = math.log10(max(df.magnitude.max(), 2) * 1.5)
+    rows, kind = [], None
+    for r, why in zip(df.itertuples(), reason):
+        if r.kind != kind:
+            kind = r.kind
+            rows.append(f'<div class="ihbook-bar-group" style="font-weight:bold;margin-top:0.4em">'
+                        f'{html.escape(conflicts.KIND_LABELS.get(kind, kind))}</div>')
+        width = max(100 * math.log10(max(r.magnitude, 1.0001)) / top, 1.0)
+        rows.append(f'<div {ROW}><div {LABEL.format(w="6.5em")}>{html.escape(r.conflict_id)}</div>'
+                    f'<div {TRACK}><div style="width:{width:.1f}%;background:{palette[why]};height:0.9em"></div></div>'
+                    f'<div {VALUE.format(w="12em")}>{r.magnitude:g} 倍｜{html.escape(why)}</div></div>')
+    legend = "　".join(f'<span style="color:{palette[lab]}">■</span> {html.escape(lab)}' for lab in palette if lab in set(reason))
     data = pd.DataFrame({"label": df.conflict_id + "｜" + df.kind.map(lambda k: conflicts.KIND_LABELS.get(k, k)),
-                         "value": df.magnitude, "unit": "倍", "rule": df.rule,
+                         "value": df.magnitude, "unit": "倍", "rule": df.rule, "reason": reason,
                          "claim_id": df.claim_ids.str.split(";").str[0], "claim_ids": df.claim_ids})
-    charts.publish(fig, "ch10-conflicts-overview", data, caption=(
-        "冲突清单（data/conflicts.csv）中的每一条占一行，横轴是两个数字相差的倍数，颜色是本书判断的可能原因"
-        "（data/conflict_notes.csv），虚线分隔不同类型。倍数由检测器计算：先按“约”“超过”等限定词和取整放宽每个数字，"
-        "再比较最近的两端，所以往往小于两个点值之比。CSV 中的 claim_id 为每条冲突的第一个数字，claim_ids 列出全部。"))
+    CHART_DATA.mkdir(parents=True, exist_ok=True)
+    data.to_csv(CHART_DATA / "ch10-conflicts-overview.csv", index=False, lineterminator="\n")
+    title = "全部冲突：两个数字相差多少倍（按类型分组，颜色为可能原因；对数刻度）"
+    alt = title + "。" + "；".join(f"{r.conflict_id}：{r.magnitude:g} 倍" for r in df.itertuples())
+    caption = ("冲突清单（data/conflicts.csv）中的每一条占一行，条的长度是两个数字相差的倍数（对数刻度），颜色是本书判断的可能原因"
+               "（data/conflict_notes.csv）。倍数由检测器计算：先按“约”“超过”等限定词和取整放宽每个数字，再比较最近的两端，"
+               "所以往往小于两个点值之比；算术冲突为所述÷重算或部分÷整体。")
+    src = sources_line(sorted(set(";".join(df.claim_ids).split(";"))))
+    body = (f'<figure class="ihbook-chart ihbook-html-chart" id="fig-ch10-conflicts-overview">'
+            f'<div role="img" aria-label="{html.escape(alt, quote=True)}"><p><b>{html.escape(title)}</b></p>{"".join(rows)}'
+            f'<p class="ihbook-bar-note">{legend}</p></div><figcaption>{html.escape(caption)}'
+            '<br><a href="../_static/chartdata/ch10-conflicts-overview.csv" download>下载图表数据（CSV）</a>'
+            f"<br>{html.escape(src)}</figcaption></figure>")
+    display({"text/html": body, "text/plain": f"[图] {title}\n{caption}\n{src}"}, raw=True)
 
 
 def arithmetic_checks() -> pd.DataFrame:

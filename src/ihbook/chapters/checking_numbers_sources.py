@@ -16,7 +16,6 @@ from ihbook.chapters.checking_numbers import _say, organisations
 from ihbook.evidence import conflicts
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
-from ihbook.show import charts
 
 ANON = re.compile(r"某(?!些|种|个|一)")
 VAGUE = re.compile(r"[几数余多上]|^[十百千万亿]+$|^[一二两三四五六七八九][十百千万亿]")
@@ -146,50 +145,6 @@ def source_profile() -> pd.DataFrame:
     return _profile().copy()
 
 
-def profile_chart() -> None:
-    """The profile's numeric signals, one small panel each, a bar per source."""
-    import matplotlib.pyplot as plt
-
-    from ihbook.show import fonts
-
-    prof = source_profile()
-    cols = [("个例占比（%）", "个例占比（%）"), ("无出处占比（%）", "无人署名的数字占比（%）"),
-            ("整数/约数占比（%）", "整数或约数占比（%）"),
-            ("“某”每万字", "“某…”每万字（次）"), ("内部冲突", "内部冲突（条）"),
-            ("同值异主体", "同值异主体（组）"), ("出处数", "点名的数据出处（个）")]
-    fonts.setup()
-    fig, axes = plt.subplots(2, 4, figsize=(12, 6.2), dpi=charts.DPI)
-    axes.flat[-1].set_visible(False)
-    colors = charts.source_colors(prof.source_id)
-    names = [_wrap(sources.short_name(s)) for s in prof.source_id]
-    for ax, (col, label) in zip(axes.flat, cols):
-        ax.bar(range(len(prof)), prof[col], color=[colors[s][0] for s in prof.source_id])
-        for i, v in enumerate(prof[col]):
-            ax.annotate(f"{v:g}", (i, v), ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(range(len(prof)), names, fontsize=7)
-        ax.set_ylabel(label, fontsize=8)
-        ax.set_ylim(0, max(prof[col].max() * 1.25, 1))
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="y", alpha=0.3)
-    axes.flat[0].set_title("五份来源的可靠性信号（本书据账本与文本计算）", loc="left", fontsize=12)
-    fig.tight_layout()
-    long = prof.melt(id_vars=["source_id", "来源"], value_vars=[c for c, _ in cols], var_name="signal",
-                     value_name="value")
-    data = long.assign(label=long["来源"] + "｜" + long.signal, unit="")[["label", "value", "unit", "source_id"]]
-    charts.publish(fig, "ch10-source-profile", data, caption=(
-        "每个面板一种信号，每根柱一份来源。个例占比、无人署名的数字占比与整数/约数占比按账本中该来源的数字计算（重复陈述只算一次）；"
-        "“某…”次数按规范化文本计算；"
-        "内部冲突取自冲突清单；同值异主体是同一指标、同一数值出现在不同主体身上的组数；出处数是文本点名的其他机构数。"
-        "这些都是提醒读者细看的信号，不是判决：一篇短文数字少，比例会大起大落。"))
-
-
-def _wrap(name: str, width: int = 4) -> str:
-    """``人人都是产品经理（2021）`` → three short lines, for tick labels under narrow bars."""
-    base, _, year = name.partition("（")
-    lines = [base[i:i + width] for i in range(0, len(base), width)]
-    return "\n".join(lines + [f"（{year}" if year else ""]).strip()
-
-
 def profile_table() -> pd.DataFrame:
     """The profile as the chapter shows it (without the helper column)."""
     return source_profile().drop(columns=["source_id", "出处数"])
@@ -207,8 +162,10 @@ def profile_bars() -> None:
     shown = prof[["署名作者", "文本", "数字条数", *SIGNALS, "点名的数据出处"]]
     styler = (shown.style.set_uuid("ch10-profile").format(precision=1, subset=SIGNALS)
               .bar(subset=SIGNALS, color="#9db8d9", vmin=0).set_table_attributes('class="ihbook-table"'))
-    charts.CHART_DATA.mkdir(parents=True, exist_ok=True)
-    source_profile().to_csv(charts.CHART_DATA / "ch10-source-profile.csv", index=False, lineterminator="\n")
+    from ihbook.evidence.paths import CHART_DATA
+
+    CHART_DATA.mkdir(parents=True, exist_ok=True)
+    source_profile().to_csv(CHART_DATA / "ch10-source-profile.csv", index=False, lineterminator="\n")
     caption = ("每份来源一行；带底纹的列是可以计算的信号，底纹长度与数值成正比（每列单独比较）。个例、无出处与整数/约数的占比"
                "按账本中该来源的数字计算（重复陈述只算一次）；“某…”次数按规范化文本计算；内部冲突取自冲突清单；同值异主体是同一"
                "指标、同一数值出现在不同主体身上的组数。这些都是提醒读者细看的信号，不是判决：一篇短文数字少，比例会大起大落。")
