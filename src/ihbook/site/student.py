@@ -323,13 +323,28 @@ def export_notebooks(out: Path = STUDENT_DIR) -> list[Path]:
     return written
 
 
-def build_html(out: Path = STUDENT_DIR) -> Path:
+def launch_environment(out: Path, launch_repo: str | None = None, environ=None) -> dict:
+    """The environment for building the student site. The book's launch buttons take their
+    repository from IHBOOK_REPOSITORY_URL, then ``repository.url``, then the git remote; the
+    student tree lives inside the instructor's work tree, so without care the git remote would
+    be the INSTRUCTOR's repository (with the solutions). Git's search is stopped at the student
+    tree (GIT_CEILING_DIRECTORIES), and the variable is set to the student repository or removed."""
+    env = dict(os.environ if environ is None else environ)
+    env["GIT_CEILING_DIRECTORIES"] = str(Path(out).resolve().parent)
+    if launch_repo:
+        env["IHBOOK_REPOSITORY_URL"] = launch_repo
+    else:
+        env.pop("IHBOOK_REPOSITORY_URL", None)
+    return env
+
+
+def build_html(out: Path = STUDENT_DIR, launch_repo: str | None = None) -> Path:
     """Build ``out`` strictly with Jupyter Book; the log goes to ``out/_build/build.log``."""
     out = Path(out).resolve()
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb if jb.exists() else "jupyter-book"), "build", str(out), "-n", "-W", "--keep-going"]
     (out / "_build").mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(cmd, cwd=out, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=out, capture_output=True, text=True, env=launch_environment(out, launch_repo))
     log = proc.stdout + proc.stderr
     (out / "_build" / "build.log").write_text(log, encoding="utf-8")
     if proc.returncode != 0 or "build succeeded" not in log:
@@ -359,7 +374,7 @@ def make(out: Path = STUDENT_DIR, build: bool = True, execute: bool = False,
     (Path(out) / "solution_sentences.json").write_text(
         json.dumps(summary["sentences"], ensure_ascii=False, indent=1), encoding="utf-8")
     if build:
-        html_dir = build_html(out)
+        html_dir = build_html(out, launch_repo=launch_repo)
         leaks = site_leaks(html_dir, summary["sentences"])
         if leaks:
             raise StudentEditionError("学生版网页中仍有答案：" + json.dumps(leaks, ensure_ascii=False)[:2000])
