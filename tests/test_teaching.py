@@ -344,6 +344,9 @@ def test_insertion_plan_for_every_chapter():
         assert any("想一想" in p["source"] for p in plan)
         assert len(teaching.exercise_overview(ch)) >= 2
     assert teaching.difficulty_badge("ex-ch06-renewal").startswith("**难度**：★★★ 挑战")
+    md = teaching.plan_markdown("08")
+    assert "grader.check(\"ch08-share\")" in md and "quiz.show(\"08\")" in md and "by_id" in md
+    assert set(teaching.functions_not_shown("01")) == {e["label"] for e in checks.exercises("01")}
 
 
 # ------------------------------------------------------------------ quizzes and 想一想

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pandas as pd
 
 from ihbook.evidence import conflicts
 from ihbook.evidence import ledger
-from ihbook.evidence.paths import DATA
+from ihbook.evidence.paths import DATA, ROOT
 from ihbook.site import checks
 
 THINK = DATA / "teaching" / "think.json"
@@ -153,3 +154,65 @@ def insertion_plan(chapter: str) -> list[dict]:
     plan.append({"where": "“## 延伸阅读”之前", "cell_type": "code", "tags": ["remove-input"],
                  "source": f'from ihbook.site import quiz\nquiz.show("{key}")'})
     return plan
+
+
+# ------------------------------------------------------------------------------ for chapter owners
+
+_CALL = re.compile(r"\b([a-z_]+)\.([A-Za-z_]+)\b")
+
+
+def functions_not_shown(chapter: str) -> dict[str, list[str]]:
+    """For each exercise of a chapter: the functions its starter asks for that the chapter's
+    visible code (cells not tagged remove-input, before "## 练习") never uses. Each of these
+    should appear once in the chapter text before the exercise."""
+    import nbformat
+
+    ex = checks.exercises(chapter)
+    if not ex:
+        return {}
+    nb = nbformat.read(ROOT / f"{ex[0]['chapter']}.ipynb", as_version=4)
+    shown: set[str] = set()
+    for c in nb.cells:
+        if c.cell_type == "markdown" and re.search(r"^## 练习", c.source, re.M):
+            break
+        if c.cell_type == "code" and "remove-input" not in c.metadata.get("tags", []):
+            shown |= {f"{a}.{b}" for a, b in _CALL.findall(c.source)}
+    return {e["label"]: [f for f in e["functions"] if not f.startswith("DataFrame.") and f not in shown] for e in ex}
+
+
+def plan_markdown(chapter: str) -> str:
+    """The insertion plan of a chapter as Markdown (what ``python -m ihbook.site.teaching 01`` prints)."""
+    lines = [f"# 教学材料插入清单：{chapter}", ""]
+    missing = {k: v for k, v in functions_not_shown(chapter).items() if v}
+    if missing:
+        lines += ["## 正文应先用到的函数（练习要求使用，但正文可见代码中没有出现）", ""]
+        lines += [f"- {k}：{'、'.join(f'`{f}`' for f in v)}" for k, v in missing.items()]
+        lines.append("")
+    for e in checks.exercises(chapter):
+        if e.get("helper"):
+            lines += [f"- 注意（{e['label']}）：{e['helper']}"]
+    lines += ["", "## 按顺序插入的单元", ""]
+    for i, p in enumerate(insertion_plan(chapter), 1):
+        tags = f"，标签 {p['tags']}" if p["tags"] else ""
+        lines += [f"### {i}. {p['where']}（{p['cell_type']}{tags}）", "", "```", p["source"].rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(prog="python -m ihbook.site.teaching",
+                                 description="打印一章的教学材料插入清单（起始代码、检查、难度、想一想、小测验）")
+    ap.add_argument("chapter", help="章节编号或文件名，例如 01、09_reading_texts、methods_appendix")
+    args = ap.parse_args(argv)
+    try:
+        print(plan_markdown(args.chapter))
+    except (TeachingError, checks.CheckError) as e:
+        print(f"[teaching] {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
