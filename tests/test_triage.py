@@ -143,7 +143,7 @@ def test_negation_is_scoped():
 # --- gates run after the red-flag scan ----------------------------------------------------------
 
 def test_long_input_with_an_emergency_is_flagged():
-    long = "医生您好，" + "我父亲平时身体还行，每天早上去公园打太极。" * 30 + "今天中午突然右边手脚没劲，嘴也歪了。"
+    long = "医生您好，" + "我父亲平时身体还行，每天早上去公园打太极。" * 60 + "今天中午突然右边手脚没劲，嘴也歪了。"
     assert len(long) > triage.MAX_CHARS
     res = triage.triage(long)
     assert res.status == "red_flag"
@@ -226,7 +226,7 @@ def test_common_complaints_and_variants(complaint, dept):
     ("", "空"), ("   \n", "空"), ("\u3000\u3000", "空"), ("👍👍🙏", "空"), (None, "文字"), (42, "文字"), (["头痛"], "文字"),
     ("<script>alert('x')</script>头痛", "网页标记"), ("头痛 <b>很痛</b>", "网页标记"),
     ("I have a headache and fever", "中文"), ("12345 !!!", "中文"), ("'; DROP TABLE patients; --", "中文"),
-    ("测试消息，" * 200, "过长")])
+    ("测试消息，" * 450, "过长")])
 def test_bad_input_gets_a_clear_message(bad, needle):
     res = triage.triage(bad)
     assert res.status == "invalid" and needle in res.message

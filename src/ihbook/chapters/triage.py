@@ -164,11 +164,17 @@ def triage(complaint) -> Result:
         matches.append(Match(h.name, h.word, "red_flag", EMERGENCY_DEPT, 0, h.start, True, f"红旗规则 {h.rule_id}"))
     matches.sort(key=lambda m: m.start)
     who = cues.patient(norm)
+    for m in matches:   # a disease named as history (有高血压十几年了) is a weak clue for today's visit
+        if m.kind == "disease" and cues.in_history(norm, m.start, m.start + len(m.word)):
+            m.weight = 1
     present = [m for m in matches if not m.negated and m.kind != "red_flag"]
     found = intents(norm, matches)
     scores, first = _scores([m for m in present if m.kind != "site"])
     if not scores:   # fallbacks, all low confidence: a body site named; a child; a pregnancy
         scores, first = _scores([m for m in present if m.kind == "site"])
+    if not scores:
+        scores = cues.organ_votes(norm)
+        first = {d: 0 for d in scores}
     if not scores and (who.child or who.pregnant):
         scores, first = {("儿科" if who.child else "产科"): 1}, {("儿科" if who.child else "产科"): 0}
     common = dict(tokens=tokens, matches=matches, intents=found, red_flags=hits, normalized=norm, patient=who)
@@ -176,12 +182,13 @@ def triage(complaint) -> Result:
         return Result(text, "unknown", "没有从主诉中识别出症状：请补充哪里不舒服、什么样的不适、持续多久；也可以先咨询全科医生。",
                       follow_ups=follow_up_questions(norm, matches, who), safety_net=SAFETY_NET, **common)
     symptoms = {d: sum(1 for m in present if m.department == d and m.kind == "symptom") for d in scores}
+    low_evidence = not any(m.kind in ("symptom", "disease") for m in present)
     ranked = sorted(scores, key=lambda d: (-scores[d], -symptoms[d], first[d], DEPARTMENTS.index(d)))
     best = ranked[0]
     dept, why = special_mapping(norm, best, who)
     words = "、".join(dict.fromkeys(m.word for m in present if m.department == best)) or (
-        "儿童" if who.child else "怀孕")
-    low = scores[best] < LOW_CONFIDENCE or (len(ranked) > 1 and scores[ranked[1]] == scores[best])
+        "儿童" if who.child else "怀孕" if who.pregnant else "提到的身体部位或系统（把握很低）")
+    low = low_evidence or scores[best] < LOW_CONFIDENCE or (len(ranked) > 1 and scores[ranked[1]] == scores[best])
     return Result(text, "ok", f"建议科室：{dept}（依据：{words}）", dept, scores=scores, mapping=why,
                   follow_ups=follow_up_questions(norm, matches, who), safety_net=SAFETY_NET if low else "", **common)
 

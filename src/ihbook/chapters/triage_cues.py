@@ -71,10 +71,21 @@ def intents_table() -> list[tuple[str, re.Pattern]]:
     return [(k.split(":", 1)[1], regex(k)) for k in _table() if k.startswith("intent:")]
 
 
+def organ_votes(text: str) -> dict[str, int]:
+    """The last fallback: how many (non-negated) body-system clues of each department the text has."""
+    votes: dict[str, int] = {}
+    for key in _table():
+        if key.startswith("organ:"):
+            n = sum(1 for m in regex(key).finditer(text) if not negated_before(text, m.start()))
+            if n:
+                votes[key.split(":", 1)[1]] = n
+    return votes
+
+
 def check_cues() -> list[str]:
     """Problems in the cue table (unknown cue names, empty or invalid patterns)."""
     needed = {"negator", "negation_filler", "negation_joiner", "non_negating", "contrast", "child", "family_child",
-              "adult", "pregnant", "not_pregnant", "male", "female", "sense_pain", "sense_skin", "duration", "symptom_end"}
+              "adult", "pregnant", "not_pregnant", "male", "female", "sense_pain", "sense_skin", "duration", "symptom_end", "history"}
     table = _table()
     errors = [f"triage_cues.csv：缺少 cue“{c}”" for c in sorted(needed - set(table))]
     for cue, ws in table.items():
@@ -112,6 +123,13 @@ def negated_before(text: str, start: int) -> bool:
     if contrast:
         left = left[contrast[-1].end():]
     return bool(_prefix_negation().search(left))
+
+
+def in_history(text: str, start: int, end: int) -> bool:
+    """Is the term at ``start:end`` part of the patient's history (same clause as 以前、病史、多年…)?"""
+    left = max(text.rfind(ch, 0, start) for ch in "，,。.；;！!？?\n") + 1
+    rights = [i for i in (text.find(ch, end) for ch in "，,。.；;！!？?\n") if i >= 0]
+    return bool(regex("history").search(text[left:min(rights) if rights else len(text)]))
 
 
 def after_contrast(text: str) -> str:

@@ -189,7 +189,8 @@ def _site_matches(text: str, sites, matches: list[Match]) -> list[Match]:
         if (start, s1) in done:
             continue
         inside = [m for m in matches if s0 <= m.start < s1 or m.start <= s0 < m.start + len(m.word)]
-        if any(len(m.word) > 1 for m in inside):
+        generic = r["department"] in SURFACE_KEEP and all(m.department == "皮肤科" for m in inside)
+        if any(len(m.word) > 1 for m in inside) and not generic:   # 嗓子里痒痒: the site says where
             continue
         matches = [m for m in matches if m not in inside
                    and not (start <= m.start < end + len(seg) and len(m.word) == 1)]

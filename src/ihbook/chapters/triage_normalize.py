@@ -19,7 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-MAX_CHARS = 300          # longer complaints are refused (after the red-flag scan)
+MAX_CHARS = 1000         # longer complaints are refused (after the red-flag scan)
 SCAN_CHARS = 20000       # the red-flag scan reads at most this much of a huge input
 ECHO_CHARS = 40          # at most this many characters of a refused input are echoed
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
