@@ -41,6 +41,8 @@ STYLE = """<style>
 .ihbook-quiz .fb{min-height:1.4em;margin:.2em 0;font-weight:600}
 .ihbook-quiz .fb.ok{color:#116329}.ihbook-quiz .fb.no{color:#a40e26}
 .ihbook-quiz summary{cursor:pointer;color:#0550ae}
+html[data-theme="dark"] .ihbook-quiz summary{color:#79c0ff}
+html[data-theme="dark"] .ihbook-quiz .fb.ok{color:#56d364}html[data-theme="dark"] .ihbook-quiz .fb.no{color:#ff7b72}
 @media print{.ihbook-quiz button,.ihbook-quiz .fb{display:none}}
 </style>"""
 
