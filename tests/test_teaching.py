@@ -427,6 +427,12 @@ def test_quiz_works_with_the_keyboard_and_without_network(tmp_path):
         page.keyboard.press("Tab")  # the details summary
         page.keyboard.press("Enter")
         assert page.locator("details").first.evaluate("d => d.open")
+        axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+        if axe.is_file():
+            page.add_script_tag(path=str(axe))
+            result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
+            serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            assert serious == [], serious
         browser.close()
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
 
