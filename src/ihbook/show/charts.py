@@ -96,6 +96,16 @@ def fit_to_content(fig) -> float:
         if t.get_fontsize() < MIN_FONT_PT:
             t.set_fontsize(MIN_FONT_PT)
         sizes.append(t.get_fontsize())
+    # Text sticking out of the axes (long tick labels, annotations, legends outside) widens the
+    # saved image (bbox_inches="tight"), which the page then scales down: narrow the figure by
+    # the overhang until the saved image fits the content width.
+    for _ in range(4):
+        fig.canvas.draw()
+        tight = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # + savefig's pad (0.1 in a side)
+        if tight <= CONTENT_WIDTH_IN + 0.02:
+            break
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(max(w - (tight - CONTENT_WIDTH_IN), w * 0.5), h)
     return min(sizes) if sizes else MIN_FONT_PT
 
 

@@ -185,7 +185,10 @@ def postprocess(html: str, page: str, pagefind: bool = True) -> str:
         html = re.sub(r'<details class="admonition hide above-input"(?! data-pagefind-ignore)',
                       '<details class="admonition hide above-input" data-pagefind-ignore', html)
         html = re.sub(r'<a class="headerlink"(?! data-pagefind-ignore)', '<a class="headerlink" data-pagefind-ignore', html)
-    html = TD.sub(lambda m: m.group(1) + _nowrap_ids(m.group(2)) + m.group(3), html)
+    # ids in table cells: outside <script> (widget state holds HTML inside JSON strings)
+    parts = re.split(r"(<script\b.*?</script>)", html, flags=re.S)
+    html = "".join(p if p.startswith("<script") else TD.sub(lambda m: m.group(1) + _nowrap_ids(m.group(2)) + m.group(3), p)
+                   for p in parts)
     # chart data: an Excel version beside every chart CSV link
     html = re.sub(
         r'(<a href="([^"]*?)_static/chartdata/([a-z0-9-]+)\.csv" download>下载图表数据（CSV）</a>)(?!<span class="ihbook-excel">)',

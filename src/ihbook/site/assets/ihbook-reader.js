@@ -70,7 +70,17 @@
     return el && el.tagName === "IMG" && el.matches(ZOOMABLE) && el.naturalWidth > 0;
   }
 
+  /* ids in tables drawn by widgets (the static pages get a no-break span at build time) */
+  var ID_RE = /(^|[^\w-])(?:[A-Z]{1,4}\d{0,2}|CF|Q)-[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9](?![\w-])/;
+  function nowrapIds(root) {
+    (root || document).querySelectorAll(".widget-subarea td, .widget-subarea th").forEach(function (td) {
+      var t = td.textContent || "";
+      if (t.length <= 40 && ID_RE.test(t)) td.style.whiteSpace = "nowrap";
+    });
+  }
+
   function markZoomable(root) {
+    nowrapIds(root);
     (root || document).querySelectorAll(ZOOMABLE).forEach(function (img) {
       if (img.dataset.ihbookZoom) return;
       img.dataset.ihbookZoom = "1";
