@@ -143,14 +143,27 @@ def insertion_plan(chapter: str) -> list[dict]:
     plan.append({"where": "“## 练习”标题之后（紧接上一格）", "cell_type": "code", "tags": [],
                  "source": "from ihbook.site import checks\ngrader = checks.grader()"})
     for e in checks.exercises(key):
-        where = (f"练习 {e['label']} 的 exercise 块之后、它的答案之前" if e.get("exists_in_chapter", True)
-                 else f"新增练习 {e['label']}（题目见 prompt）之后")
-        plan.append({"where": f"{e['label']} 题目的第一行", "cell_type": "markdown-line", "tags": [],
-                     "source": difficulty_badge(e["label"])})
+        new = not e.get("exists_in_chapter", True)
+        if new:
+            plan.append({"where": "“## 练习”中合适的位置（新增练习）", "cell_type": "markdown", "tags": [],
+                         "source": f"```{{exercise}}\n:label: {e['label']}\n{difficulty_badge(e['label'])}\n\n"
+                                   f"{e['prompt'].removeprefix('（新增练习）')}\n```\n"})
+        else:
+            plan.append({"where": f"{e['label']} 题目的第一行", "cell_type": "markdown-line", "tags": [],
+                         "source": difficulty_badge(e["label"])})
+        where = f"新增练习 {e['label']} 之后" if new else f"练习 {e['label']} 的 exercise 块之后、它的答案之前"
         plan.append({"where": where, "cell_type": "code", "tags": STARTER_TAGS, "source": starter(e["label"])})
         if e.get("check"):
             plan.append({"where": f"紧接 {e['label']} 的起始代码格之后", "cell_type": "code", "tags": CHECK_TAGS,
                          "source": check_cell(e["label"])})
+        if new and e.get("check"):
+            sol = checks.load_solutions()[e["check"]]["solution"]
+            plan.append({"where": f"紧接 {e['label']} 的检查格之后（参考答案，学生版会删去）", "cell_type": "markdown", "tags": [],
+                         "source": f"```{{solution-start}} {e['label']}\n:class: dropdown\n```\n"})
+            plan.append({"where": "参考答案的代码", "cell_type": "code", "tags": [], "source": sol})
+            plan.append({"where": "参考答案的解释（章节负责人按运行结果改写）", "cell_type": "markdown", "tags": [],
+                         "source": "以上是一种选法的示范。每位学生的输入不同，结果也不同；评分看所选输入的理由、"
+                                   "结果的解读是否与输入相符，以及是否指出了数字的局限。\n\n```{solution-end}\n```\n"})
     plan.append({"where": "“## 延伸阅读”之前", "cell_type": "code", "tags": ["remove-input"],
                  "source": f'from ihbook.site import quiz\nquiz.show("{key}")'})
     return plan
