@@ -140,3 +140,12 @@ def test_provenance_errors_are_caught(tmp_path):
     errors = check_claims(_broken_copy(tmp_path, mutate))
     got = {(e.row, e.column) for e in errors}
     assert {(2, "kind"), (3, "period_rule"), (4, "period_basis"), (5, "same_as")} <= got, errors
+
+
+@pytest.mark.parametrize("table", ["claims", "metrics", "measures", "entities", "conflicts", "undated_pairs",
+                                   "conflict_notes", "conflict_recall", "recall_exclusions", "disagreements_independent"])
+def test_evidence_tables_validate_against_their_schemas(table):
+    from ihbook.evidence import tables
+
+    spec = tables.schema(table)
+    assert tables.validate_file(ledger.DATA / spec["path"], table) == []
