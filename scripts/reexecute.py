@@ -219,6 +219,39 @@ def check(paths: list[Path], jobs: int, timeout: int, keep: bool = False,
     return problems
 
 
+def from_cache(paths: list[Path], cache_dir: Path, root: Path = ROOT) -> list[tuple[str, str, str]]:
+    """Compare each notebook with its execution in Jupyter Book's cache (``_build/.jupyter_cache``).
+
+    The build executes every notebook on a fresh kernel; on a fresh clone (CI) that execution
+    *is* the reproducibility check, so the notebooks need not run again. Problems as in
+    :func:`check`, plus ``uncached`` (the build did not execute that version of the notebook).
+    A cache filled before the package last changed is stale: remove it before the build
+    (``scripts/test.sh`` does) when the result must be a fresh run.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    problems: list[tuple[str, str, str]] = []
+    for path in paths:
+        rel = str(path.resolve().relative_to(root.resolve()))
+        committed = path.read_bytes()
+        try:
+            _, merged = cache.merge_match_into_notebook(nbformat.reads(committed.decode("utf-8"), as_version=4))
+        except KeyError:
+            problems.append((rel, "uncached", "no execution of this version in the build's cache"))
+            continue
+        normalize(merged)
+        data = serialize(merged)
+        if data == committed:
+            continue
+        if _normalized(committed) == data:
+            problems.append((rel, "volatile", "same outputs, but the file keeps volatile metadata"))
+        else:
+            problems.append((rel, "differs", _diff(_normalized(committed), data, rel)))
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in _toc.yml")

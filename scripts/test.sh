@@ -1,32 +1,71 @@
 #!/usr/bin/env bash
-# The project's one test command: set up, build the book strictly, then run
-#   - pytest over tests/ (data, package, build and browser tests), and
-#   - nbval over book/*.ipynb (re-runs every chapter on a fresh kernel, compares outputs).
-# Extra arguments go to pytest, e.g.: bash scripts/test.sh -x -k widget
+# The project's test command, in two tiers.
+#
+#   bash scripts/test.sh --fast   unit and data tests: no build, no browser, no notebook execution
+#                                 (about a minute; run it before every commit)
+#   bash scripts/test.sh          the full tier (CI, .ci/run): a strict build that executes every
+#                                 notebook once on a fresh kernel, then every test, including the
+#                                 build, browser and reproducibility tests. The build's execution is
+#                                 the reproducibility check: tests/test_reproducible.py compares it
+#                                 with the committed notebooks byte for byte, so nbval and a
+#                                 re-execution pass no longer run the notebooks again.
+#
+# Extra arguments go to pytest, e.g.: bash scripts/test.sh --fast -x -k widget
+# --nbval (full tier) also runs nbval over book/*.ipynb (a second execution; for debugging a
+# notebook cell by cell). Unit tests write chart CSVs to a temporary folder (IHBOOK_CHART_DATA),
+# never into the tracked _static/chartdata/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 start=$SECONDS
 
-bash scripts/build.sh
+tier=full
+nbval=0
+args=()
+for a in "$@"; do
+    case "$a" in
+        --fast) tier=fast ;;
+        --nbval) nbval=1 ;;
+        *) args+=("$a") ;;
+    esac
+done
+
 export PATH="$ROOT/.venv/bin:$PATH"
 export PYTHONNOUSERSITE=1
+chartdata="$(mktemp -d -t ihbook-chartdata-XXXXXX)"
+trap 'rm -rf "$chartdata"' EXIT
 
-shopt -s nullglob
-notebooks=(book/*.ipynb)
-shopt -u nullglob
-[ ${#notebooks[@]} -gt 0 ] || echo "[test] note: no notebooks in book/ yet; nbval has nothing to run"
+if [ "$tier" = fast ]; then
+    [ -x .venv/bin/python ] || bash scripts/setup.sh
+    echo "[test] fast tier: pytest -m 'not build and not browser and not reproducible' ${args[*]:-}"
+    set +e
+    IHBOOK_CHART_DATA="$chartdata" .venv/bin/python -m pytest tests \
+        -m "not build and not browser and not reproducible" \
+        -n "${PYTEST_WORKERS:-2}" --dist loadfile -q -ra "${args[@]}"
+    status=$?
+    set -e
+else
+    # A fresh execution: an execution cache filled before the package last changed would let a
+    # stale output pass (Jupyter Book keys its cache on the notebook's code cells only).
+    rm -rf _build/.jupyter_cache
+    bash scripts/build.sh
+    notebooks=()
+    if [ "$nbval" -eq 1 ]; then
+        shopt -s nullglob
+        notebooks=(book/*.ipynb)
+        shopt -u nullglob
+    fi
+    echo "[test] full tier: pytest tests ${notebooks[*]:+--nbval ${notebooks[*]}} ${args[*]:-}"
+    set +e
+    # -n: pytest-xdist workers (default 2; one file per worker).
+    IHBOOK_CHART_DATA="$chartdata" .venv/bin/python -m pytest tests "${notebooks[@]}" \
+        ${notebooks[*]:+--nbval --nbval-sanitize-with tests/sanitize.cfg} \
+        -n "${PYTEST_WORKERS:-2}" --dist loadfile -ra "${args[@]}"
+    status=$?
+    set -e
+fi
 
-echo "[test] pytest tests/ ${notebooks[*]:+--nbval ${notebooks[*]}} $*"
-set +e
-# -n: pytest-xdist workers (default 2; browser tests, nbval kernels and unit tests run in
-# parallel, one file per worker). --nbval applies to the .ipynb files only.
-.venv/bin/python -m pytest tests "${notebooks[@]}" \
-    ${notebooks[*]:+--nbval --nbval-sanitize-with tests/sanitize.cfg} \
-    -n "${PYTEST_WORKERS:-2}" --dist loadfile -ra "$@"
-status=$?
-set -e
 elapsed=$((SECONDS - start))
 if [ "$status" -eq 5 ]; then
     echo "[test] FAILED: pytest collected no tests (exit 5)" >&2
@@ -35,4 +74,4 @@ elif [ "$status" -ne 0 ]; then
     echo "[test] FAILED (pytest exit $status) after ${elapsed}s" >&2
     exit "$status"
 fi
-echo "[test] OK in ${elapsed}s (build + tests)"
+echo "[test] OK in ${elapsed}s ($tier tier)"

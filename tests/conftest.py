@@ -48,6 +48,18 @@ def shown(monkeypatch) -> list:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _quick_charts(request, monkeypatch):
+    """Unit tests draw every chart at a third of the book's resolution (same layout, glyph
+    checks and data; a third of the pixels to rasterize and compress). Build and browser tests
+    read the built book and are left alone."""
+    if request.node.get_closest_marker("build") or request.node.get_closest_marker("browser"):
+        return
+    from ihbook.show import charts
+
+    monkeypatch.setattr(charts, "DPI", 40)
+
+
 @pytest.fixture(scope="session")
 def book_dir() -> Path:
     """Root of the book under test (holds _config.yml, _toc.yml and _build/)."""

@@ -109,7 +109,7 @@ def test_summary_table_adds_up_to_the_table():
     assert int(t.loc["村医通项目", "来源数"]) == 1
 
 
-def test_conflict_magnitude_reads_the_conflict_list():
-    assert cases.conflict_magnitude("CF-82c24d") > 2
+def test_conflict_magnitude_reads_the_conflict_list(small_conflicts):
+    assert cases.conflict_magnitude("CF-cccccc") == 4.0
     with pytest.raises(KeyError):
         cases.conflict_magnitude("CF-000000")

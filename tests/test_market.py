@@ -86,11 +86,20 @@ def test_implied_per_deal_uses_a_sources_own_totals_and_counts():
     assert set(imp.source_id) == {"chinabaogao-2024"}
 
 
-def test_clash_table_names_the_detectors_conflicts():
+def test_clash_table_names_the_detectors_conflicts(small_conflicts, monkeypatch):
+    import re
+
+    from ihbook.evidence import conflicts, ledger
+
+    first = market.clash_table().iloc[0]
+    a, b = (re.search(r"（([A-Z0-9]+-[0-9]+)）$", first[k]).group(1) for k in ("数字A", "数字B"))
+    extra = small_conflicts.iloc[:1].assign(conflict_id="CF-eeeeee", claim_ids=f"{b};{a}", magnitude="7.5")
+    monkeypatch.setattr(conflicts, "load_conflicts", lambda: pd.concat([small_conflicts, extra], ignore_index=True))
     tab = market.clash_table()
-    row = tab[tab["冲突编号"] == "CF-68a112"].iloc[0]
-    assert float(row["点值之比（本书计算）"]) == pytest.approx(400 / 2.19, rel=1e-3)
-    assert float(row["检测器记录的倍数"]) == pytest.approx(164.38)
+    row = tab[tab["冲突编号"] == "CF-eeeeee"].iloc[0]
+    va, vb = (market.convert(ledger.claim(c), "亿元") for c in (a, b))
+    assert float(row["点值之比（本书计算）"]) == pytest.approx(max(va, vb) / min(va, vb), abs=0.05)
+    assert float(row["检测器记录的倍数"]) == pytest.approx(7.5)
     # a quarter's funding is never set against a two-year period
     assert not tab["时期A"].str.contains("2024-01").any()
 

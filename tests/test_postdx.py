@@ -71,7 +71,7 @@ def test_charts_publish(shown):
     postdx.market_chart()
     postdx.effects_chart()
     csv = pd.read_csv(CHART_DATA / "ch04-effects.csv")
-    assert (csv.kind == "anecdote").sum() >= 5 and "CF-afa5c5" in shown[-1]["text/plain"]
+    assert (csv.kind == "anecdote").sum() >= 5 and "来源：" in shown[-1]["text/plain"]
     postdx.chronic_check_chart()
     assert set(pd.read_csv(CHART_DATA / "ch04-chronic-check.csv").claim_id) == {"R25-002", "R25-074", "R25-153"}
 
@@ -82,3 +82,13 @@ def test_segments_table_is_verbatim(shown):
     for name, qid, _ in postdx.SEGMENTS:
         assert name in html and qid in html
     assert "HIS、NIS、RIS" in html
+
+
+def test_effects_chart_names_the_conflicts_of_its_claims(shown, small_conflicts, monkeypatch):
+    from ihbook.evidence import conflicts, ledger
+
+    one = ledger.select(metric=postdx.EFFECT_METRICS).claim_id.iloc[0]
+    extra = small_conflicts.iloc[:1].assign(conflict_id="CF-eeeeee", claim_ids=f"{one};Z99-999")
+    monkeypatch.setattr(conflicts, "load_conflicts", lambda: pd.concat([small_conflicts, extra], ignore_index=True))
+    postdx.effects_chart()
+    assert "冲突 CF-eeeeee" in shown[-1]["text/plain"]

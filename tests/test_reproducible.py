@@ -1,10 +1,13 @@
-"""Reproducibility: re-executing every notebook leaves the tree byte-identical.
+"""Reproducibility: a fresh execution of every notebook equals the committed notebook.
 
-``scripts/reexecute.py`` re-runs every notebook of _toc.yml on a fresh kernel and normalizes
-volatile metadata; on an unchanged tree ``git diff`` must then be empty. These tests prove it
-without touching the working tree: the notebooks are re-executed in a temporary copy (one pass
-over all of them) and compared byte for byte, widget state and model ids included, together
-with the chart CSVs they write. The small tests first show that the check can fail.
+``scripts/reexecute.py`` re-runs notebooks on a fresh kernel and normalizes volatile metadata;
+on an unchanged tree ``git diff`` must then be empty. The full test tier does not execute the
+notebooks again for this: ``scripts/test.sh`` empties Jupyter Book's execution cache before
+the build, so the build's own execution is a fresh run, and the tests here compare that run
+(``_build/.jupyter_cache``) with every committed notebook byte for byte — outputs, widget state
+and model ids — and the chart CSVs the build's kernels wrote with the committed ones. One
+execution per notebook per CI run instead of three (build, nbval, a re-execution pass). The
+small tests first show that both checks can fail.
 """
 from __future__ import annotations
 
@@ -61,12 +64,51 @@ def test_committed_notebook_has_no_volatile_metadata(path):
         f"`.venv/bin/python scripts/reexecute.py {path.relative_to(ROOT)}` and commit it")
 
 
-def test_reexecuting_every_notebook_changes_nothing():
-    """One pass over all notebooks in a temporary copy: outputs, widget state and model ids,
-    and the chart CSVs must come out byte-identical (after the volatile metadata the test above
-    checks for is removed)."""
-    problems = reexecute.check(NOTEBOOKS, jobs=2, timeout=600)
-    real = [p for p in problems if p[1] != "volatile"]
-    report = "\n\n".join(f"{name}: {kind}\n{detail}" for name, kind, detail in real)
-    assert not real, (f"{len(real)} file(s) change when re-executed (nondeterministic output, random widget ids, "
-                      f"absolute paths, or notebooks committed before a code change?):\n{report[:8000]}")
+def test_cache_comparison_fails_on_a_changed_output_and_on_an_unexecuted_notebook(tmp_path):
+    """The comparison with the build's cache, on a throwaway tree and cache."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    import preexecute
+
+    nb_path = _notebook(tmp_path / "book" / "steady.ipynb", "print(sum(range(10)))")
+    assert reexecute.main(["--root", str(tmp_path), str(nb_path)]) == 0  # committed = a fresh run
+    other = _notebook(tmp_path / "book" / "never.ipynb", "print(1)")
+    cache = get_cache(str(tmp_path / "cache"))
+    _, text, _, err = preexecute._execute(str(nb_path), 60, False)
+    assert err is None
+    stage = cache.add_nb_to_project(str(nb_path))
+    cache.cache_notebook_bundle(CacheBundleIn(nbformat.reads(text, as_version=4), stage.uri),
+                                check_validity=False, overwrite=True)
+    assert reexecute.from_cache([nb_path], tmp_path / "cache", tmp_path) == []
+    assert [k for _, k, _ in reexecute.from_cache([other], tmp_path / "cache", tmp_path)] == ["uncached"]
+    nb_path.write_text(nb_path.read_text(encoding="utf-8").replace('"45', '"46'), encoding="utf-8")
+    # same code cells, so the cache still matches; the committed output no longer does
+    assert [k for _, k, _ in reexecute.from_cache([nb_path], tmp_path / "cache", tmp_path)] == ["differs"]
+
+
+@pytest.mark.build
+def test_the_builds_fresh_execution_equals_every_committed_notebook(book_dir):
+    """The build executed every notebook (into _build/.jupyter_cache, emptied first by
+    scripts/test.sh): each must equal its committed version byte for byte."""
+    cache = book_dir / "_build" / ".jupyter_cache"
+    if not cache.is_dir():
+        pytest.fail(f"没有找到 {cache}：请先运行 bash scripts/build.sh", pytrace=False)
+    problems = reexecute.from_cache(reexecute.toc_notebooks(book_dir), cache, book_dir)
+    report = "\n\n".join(f"{name}: {kind}\n{detail}" for name, kind, detail in problems)
+    assert not problems, (f"{len(problems)} notebook(s) differ from the build's fresh execution (nondeterministic "
+                          f"output, random widget ids, or notebooks committed before a code change? re-execute with "
+                          f"scripts/reexecute.py):\n{report[:8000]}")
+
+
+@pytest.mark.build
+def test_the_builds_chart_data_equals_the_committed_csvs(book_dir):
+    """The build's kernels wrote _static/chartdata/: it must be what is committed."""
+    import subprocess
+
+    out = subprocess.run(["git", "diff", "--stat", "HEAD", "--", "_static/chartdata"], cwd=book_dir,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        pytest.fail(f"git diff failed (not a git checkout?): {out.stderr.strip()}", pytrace=False)
+    assert out.stdout.strip() == "", f"chart CSVs changed when the build executed the notebooks:\n{out.stdout}"

@@ -86,10 +86,21 @@ def test_side_by_side_table(shown):
     assert "本书据原文措辞推定" in html
 
 
-def test_charts_name_their_conflicts(shown):
+def _with_conflict(monkeypatch, base, claim_ids, cid="CF-eeeeee"):
+    from ihbook.evidence import conflicts
+
+    extra = base.iloc[:1].assign(conflict_id=cid, claim_ids=";".join(claim_ids))
+    monkeypatch.setattr(conflicts, "load_conflicts", lambda: pd.concat([base, extra], ignore_index=True))
+
+
+def test_charts_name_their_conflicts(shown, small_conflicts, monkeypatch):
+    from ihbook.show import charts
+
+    funding = list(charts.metric_points("investment_amount", entity="industry").claim_id[:2])
+    _with_conflict(monkeypatch, small_conflicts, funding)
     stages.funding_chart()
     text = shown[-1]["text/plain"]
-    assert "CF-ec429c" in text and "来源：" in text
+    assert "CF-eeeeee" in text and "CF-aaaaaa" not in text and "来源：" in text
     stages.per_deal_chart()
     assert set(pd.read_csv(CHART_DATA / "ch02-per-deal.csv").claim_id) == {"WS21-013", "WS21-014", "R25-258"}
     stages.timeline_chart()
