@@ -121,3 +121,40 @@ def test_sliders_update_and_survive_bad_input():
 def test_five_year_average_is_the_ledgers_arithmetic():
     avg, unit = business.five_year_average_loss()
     assert unit == "亿元" and avg == ledger.claim("R25-129")["value"] / ledger.claim("R25-128")["value"]
+
+
+# --- content as data; the fee box ---------------------------------------------------------------
+
+def test_models_are_read_from_data_files():
+    from ihbook.evidence import tables
+    from ihbook.evidence.paths import DATA
+
+    payers, models = business.load_models()
+    assert [m.key for m in models] == [m.key for m in business.MODELS] and len(payers) == 7
+    assert business.model("ecommerce").nodes["platform"][0] == "平台\n（阿里健康、京东健康）"
+    for name in ("business_models", "business_nodes", "business_flows", "business_payers"):
+        assert tables.validate_file(DATA / f"{name}.csv", name) == [], name
+
+
+@pytest.mark.parametrize("fee,shown", [
+    ("一千九百九十九", "1999 元"), ("１９９９", "1999 元"), ("1,999", "1999 元"), ("1万", "1.0 万元"), ("12元", "12 元"),
+    ("三十", "30 元"), ("1999元/年", "1999 元")])
+def test_fee_box_reads_what_units_reads(fee, shown):
+    out = business.scenario_html(fee, 8, 15, 120)
+    assert "ihbook-msg" not in out and f"年费 {shown}" in out
+
+
+@pytest.mark.parametrize("fee,needle", [
+    ("1,5", "歧义"), ("12，5", "歧义"), ("0.01", "太低"), ("0.5元", "太低"), ("上千", "大概"), ("几百块", "大概")])
+def test_fee_box_refuses_instead_of_guessing(fee, needle):
+    out = business.scenario_html(fee, 8, 15, 120)
+    assert "ihbook-msg" in out and needle in out
+
+
+def test_amounts_are_shown_with_chinese_units_never_scientific():
+    out = business.scenario_html("100万", 8, 15, 120)
+    assert "e+" not in out and "万元" in out
+    out = business.scenario_html(1999, 8, 15, 120)
+    assert "盈亏平衡所需转化率" in out and "40.0%" in out and "e+" not in out
+    impossible = business.scenario_html(20, 8, 15, 120)
+    assert "不可能达到" in impossible and "e+" not in impossible

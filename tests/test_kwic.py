@@ -101,3 +101,18 @@ def test_explorer_updates_and_handles_bad_input():
     assert "艾瑞" in out.value
     box.value = ""
     assert "为空" in out.value
+
+
+def test_full_and_half_width_are_folded():
+    half, full = kwic.concordance("2020"), kwic.concordance("２０２０")
+    assert len(half) > 0 and half["位置"].tolist() == full["位置"].tolist()
+    assert len(kwic.concordance("%")) == len(kwic.concordance("％")) > 0
+    assert kwic.fold("２０２０年１０％ＡＢ") == "2020年10%AB"
+    assert len(kwic.fold("㎡①ﬁ")) == 3   # multi-character expansions are left alone: offsets stay valid
+    # the quoted word is the source's own text, not the folded form
+    assert set(full["检索词"]) == {"2020"}
+
+
+def test_over_long_term_is_not_echoed():
+    body, plain = kwic.render("医" * 500)
+    assert "医" * 40 not in body and "过长" in plain

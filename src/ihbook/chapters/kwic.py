@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import unicodedata
 from functools import lru_cache
 
 import pandas as pd
@@ -60,6 +61,24 @@ def _sources(source_ids_: list[str] | str | None) -> list[str]:
     return wanted
 
 
+def fold(text: str) -> str:
+    """Full-width and half-width forms folded, character by character (２０２０ → 2020, ％ → %).
+
+    Each character is replaced by its NFKC form only when that form is one character, so the
+    folded text has the same length as the original and offsets stay valid for quoting.
+    """
+    out = []
+    for ch in text:
+        f = unicodedata.normalize("NFKC", ch)
+        out.append(f if len(f) == 1 else ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _folded(body: str) -> str:
+    return fold(body)
+
+
 @lru_cache(maxsize=16)
 def _boundaries(body: str) -> tuple[list[int], list[int]]:
     """Start and end offsets of every sentence boundary in ``body`` (computed once per text)."""
@@ -80,7 +99,8 @@ def _sentence(body: str, start: int, end: int) -> str:
 
 
 def concordance(term: str, source_ids_: list[str] | str | None = None, width: int = 15) -> pd.DataFrame:
-    """Every occurrence of ``term`` (case-insensitive, literal) with ``width`` characters either side.
+    """Every occurrence of ``term`` (case-insensitive, literal, full-/half-width folded: ２０２０
+    finds 2020 and ％ finds %) with ``width`` characters either side.
 
     Columns: ``source_id``, ``来源``, ``位置`` (character offset in the normalized text),
     ``左侧``/``检索词``/``右侧`` (line breaks shown as ⏎) and ``原句`` (verbatim, ready to cite).
@@ -89,16 +109,16 @@ def concordance(term: str, source_ids_: list[str] | str | None = None, width: in
     term = check_term(term)
     if not isinstance(width, int) or isinstance(width, bool) or not 1 <= width <= MAX_WIDTH:
         raise KwicError(f"语境宽度应为 1 到 {MAX_WIDTH} 之间的整数")
-    pattern = re.compile(re.escape(term), re.IGNORECASE)
+    pattern = re.compile(re.escape(fold(term)), re.IGNORECASE)
     rows = []
     for sid in _sources(source_ids_):
         body = sources.text(sid)
-        for m in pattern.finditer(body):
+        for m in pattern.finditer(_folded(body)):
             s, e = m.span()
             rows.append({
                 "source_id": sid, "来源": label(sid), "位置": s,
                 "左侧": body[max(0, s - width):s].replace("\n", BREAK),
-                "检索词": m.group(0),
+                "检索词": body[s:e],
                 "右侧": body[e:e + width].replace("\n", BREAK),
                 "原句": _sentence(body, s, e),
             })

@@ -84,3 +84,60 @@ def parse_number(text: str) -> float:
     if s in _SMALL:
         return _SMALL[s] * mult
     raise ValueError(f"无法解析的数字：“{text}”")
+
+
+# --- what a reader types into a number box ------------------------------------------------------
+
+class AmountError(ValueError):
+    """A reader's number cannot be read without guessing; the message says why, in Chinese."""
+
+
+_UNIT_SUFFIX = re.compile(r"(?:元(?:/|每)?(?:年|人|个)?|块钱?|人民币|rmb|cny|每年|一年|/年)$", re.I)
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def parse_amount(text, unit: str = "元") -> float:
+    """A number typed by a reader, read as :func:`parse_number` reads the sources, but strictly.
+
+    Accepts full-width digits (１９９９), Chinese numerals (一千九百九十九, 三十), 万/亿
+    (1万, 1.5万), a trailing unit (12元, 30块, 1999元/年) and thousands separators in groups of
+    three (1,999). Refuses, with a Chinese message, what would need a guess: ambiguous
+    separators (1,5 or 12，5 — a decimal comma or a thousands separator?), vague amounts
+    (上千, 几百, 20几), several numbers, or anything else.
+    """
+    import unicodedata
+
+    if isinstance(text, bool) or text is None:
+        raise AmountError("请输入一个数字")
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    shown = str(text).strip()[:20] + ("…" if len(str(text).strip()) > 20 else "")
+    if not s:
+        raise AmountError("请输入一个数字（例如 1999 或 1999元）")
+    s = _UNIT_SUFFIX.sub("", s)
+    if re.search(r"[,，、]", s) and not _GROUPED.fullmatch(s.split("万")[0].split("亿")[0]):
+        raise AmountError(f"“{shown}”中的逗号有歧义（是小数点还是千位分隔符？）：请写成 1.5 或 1500 这样的形式")
+    if re.match(r"^(?:上|数|几|近|约|超|逾)|(?:几|余|多|来)$", s) or "几" in s:
+        raise AmountError(f"“{shown}”是一个大概的说法：请输入一个确定的数字")
+    try:
+        return parse_number(s)
+    except ValueError:
+        raise AmountError(f"无法把“{shown}”读成一个数字：请输入例如 1999、1999元、两千 或 1.5万") from None
+
+
+def format_cn(value: float, unit: str = "元", digits: int = 1) -> str:
+    """A number with Chinese units for readers: 1999 → 1999 元, 159920 → 16.0 万元, 2.5e8 → 2.5 亿元
+    (never ``1e+06``)."""
+    import math
+
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        return "—"
+    a = abs(value)
+    if a >= 1e8:
+        return f"{value / 1e8:,.{digits}f} 亿{unit}"
+    if a >= 1e4:
+        return f"{value / 1e4:,.{digits}f} 万{unit}"
+    if float(value).is_integer():
+        return f"{value:.0f} {unit}"
+    return f"{value:.{digits}f} {unit}".replace(f".{'0' * digits} ", " ")
