@@ -78,10 +78,11 @@ import sys
 import pandas as pd
 
 from ihbook.evidence import ledger
-from ihbook.evidence.conflict_rules import (  # noqa: F401  (re-exported: chapter 10 and tests use them)
-    DEFINITION_RATIO, KIND_LABELS, MAX_GAP, MAX_SPAN, RULE_LABELS, arithmetic_conflicts, cid, clashing_pairs,
-    definition_conflicts,
-    derived_claims, prepare, recompute, relation_conflicts, value_conflicts)
+from ihbook.evidence.conflict_arithmetic import (  # noqa: F401  (re-exported: chapter 10 and tests use them)
+    arithmetic_conflicts, clashing_pairs, part_whole_conflicts, recompute, relation_conflicts)
+from ihbook.evidence.conflict_rules import (  # noqa: F401
+    DEFINITION_RATIO, KIND_LABELS, MAX_GAP, MAX_SPAN, RULE_LABELS, cid, definition_conflicts, derived_claims, prepare,
+    value_conflicts)
 from ihbook.evidence.paths import DATA
 
 CONFLICTS = DATA / "conflicts.csv"
