@@ -287,7 +287,7 @@ def prepare(out: Path = STUDENT_DIR, execute: bool = False, launch_repo: str | N
         nb = nbformat.read(p, as_version=4)
         new, rep = strip_notebook(nb, p.relative_to(out).as_posix())
         nbformat.write(new, p)
-        kept = p.read_text(encoding="utf-8")
+        kept = _notebook_text(new)
         summary["notebooks"][p.relative_to(out).as_posix()] = {"solutions": rep.solutions, "code_cells": rep.code_cells}
         summary["sentences"] += distinctive_sentences(rep.removed, kept)
     for p in sorted((out / "book").rglob("*.md")):
@@ -303,6 +303,20 @@ def prepare(out: Path = STUDENT_DIR, execute: bool = False, launch_repo: str | N
         lines[at:at] = ["", STUDENT_NOTE]
         intro.write_text("\n".join(lines), encoding="utf-8")
     return summary
+
+
+def _notebook_text(nb) -> str:
+    """Cell sources and text outputs of a notebook as plain text (not JSON: a quote or a
+    line break inside a cell must read the same as on the built page)."""
+    parts = []
+    for c in nb.cells:
+        parts.append(c.source)
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                v = o.get("data", {}).get(mime, "")
+                parts.append("".join(v) if isinstance(v, list) else v)
+    return "\n".join(parts)
 
 
 def export_notebooks(out: Path = STUDENT_DIR) -> list[Path]:
@@ -446,7 +460,7 @@ def solution_fingerprints(root: Path = ROOT) -> dict[str, list[str]]:
             continue
         nb = nbformat.read(p, as_version=4)
         stripped, rep = strip_notebook(nb, p.name)
-        kept = "\n".join(c.source for c in stripped.cells)
+        kept = _notebook_text(stripped)
         sentences += distinctive_sentences(rep.removed, kept)
         for block in rep.removed:
             for line in block.split("\n"):
