@@ -2,7 +2,8 @@
 
 Several files in the repository are outputs of code, committed so that a reader sees them
 without running anything: the normalized texts, the conflict list, the company table, the
-glossary page, the bibliography and the data package descriptor. Each has its own generator
+glossary page, the bibliography, the data package descriptor and the list of tables in
+``data/README.md``. Each has its own generator
 in the module that owns the logic; this command runs them in dependency order, so no one has
 to remember which to re-run after editing the ledger or a source:
 
@@ -101,18 +102,49 @@ def _bibliography_write() -> None:
 
 
 DATAPACKAGE = DATA / "datapackage.json"
+README = DATA / "README.md"
+TABLES_START = "<!-- tables:start (python -m ihbook.generate datapackage writes this list) -->"
+TABLES_END = "<!-- tables:end -->"
+# Tables written by a step of this command (the rest are written by hand or by a reader).
+GENERATED_BY = {"removed": "normalize", "conflicts": "conflicts", "undated_pairs": "conflicts",
+                "companies": "companies"}
+
+
+def tables_markdown() -> str:
+    """Every registered table as a Markdown table: name, file, title, how it is made, checks."""
+    from ihbook.evidence import tables
+
+    def cell(text: str) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| 表（`load_table` 名） | 文件 | 内容 | 来源 | 声明的检查 |", "| --- | --- | --- | --- | --- |"]
+    for name, spec in tables.schemas().items():
+        made = (f"`python -m ihbook.generate {GENERATED_BY[name]}`" if name in GENERATED_BY else "手工编写（schema 校验）")
+        checks = "、".join(f"`{c.split(':')[0].rsplit('.', 1)[-1]}.{c.split(':')[1]}`" for c in spec.get("checks", [])) or "—"
+        lines.append(f"| `{name}` | `data/{spec['path']}` | {cell(spec['title'])} | {made} | {checks} |")
+    return "\n".join(lines)
+
+
+def _readme_text() -> str:
+    text = README.read_text(encoding="utf-8") if README.exists() else ""
+    block = f"{TABLES_START}\n{tables_markdown()}\n{TABLES_END}"
+    if TABLES_START in text and TABLES_END in text:
+        head, rest = text.split(TABLES_START, 1)
+        return head + block + rest.split(TABLES_END, 1)[1]
+    return text.rstrip("\n") + "\n\n## Every table\n\n" + block + "\n"
 
 
 def _datapackage_expected() -> dict[Path, str]:
     from ihbook.evidence import tables
 
-    return {DATAPACKAGE: tables.descriptor_text()}
+    return {DATAPACKAGE: tables.descriptor_text(), README: _readme_text()}
 
 
 def _datapackage_write() -> None:
     from ihbook.evidence import tables
 
     DATAPACKAGE.write_text(tables.descriptor_text(), encoding="utf-8")
+    README.write_text(_readme_text(), encoding="utf-8")
 
 
 STEPS: list[Step] = [
@@ -122,7 +154,8 @@ STEPS: list[Step] = [
     Step("companies", "data/companies.csv（来自账本与冲突清单）", _companies_expected, _companies_write),
     Step("glossary", "book/glossary.md（来自 data/glossary.csv）", _glossary_expected, _glossary_write),
     Step("bibliography", "book/references.bib（来自 data/sources.csv）", _bibliography_expected, _bibliography_write),
-    Step("datapackage", "data/datapackage.json（来自 data/schemas/*.json）", _datapackage_expected, _datapackage_write),
+    Step("datapackage", "data/datapackage.json 与 data/README.md 的表格清单（来自 data/schemas/*.json）",
+         _datapackage_expected, _datapackage_write),
 ]
 STEP_NAMES = [s.name for s in STEPS]
 
