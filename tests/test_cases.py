@@ -113,3 +113,16 @@ def test_conflict_magnitude_reads_the_conflict_list(small_conflicts):
     assert cases.conflict_magnitude("CF-cccccc") == 4.0
     with pytest.raises(KeyError):
         cases.conflict_magnitude("CF-000000")
+
+
+def test_case_content_is_data_and_checked(small_conflicts, monkeypatch):
+    """Cases, notes and groups come from data/cases.csv, case_notes.csv and case_groups.csv;
+    a note's {conflict:A;B} names whatever the conflict list records between A and B."""
+    assert set(cases.CASES) == set(pd.read_csv(cases.CASES_FILE, dtype=str).case)
+    assert cases.check_case_tables() == []
+    monkeypatch.setitem(cases.NOTE_TEMPLATES, "A01-001", "见冲突 {conflict:A01-001;B01-001}。")
+    assert cases.note("A01-001") == "见冲突 CF-aaaaaa。"
+    monkeypatch.setitem(cases.NOTE_TEMPLATES, "A01-001", "见冲突 {conflict:A01-001;IR20-001}。")
+    assert cases.note("A01-001") == "见冲突 未登记。"
+    monkeypatch.setitem(cases.CASES, "bogus", ("假", ["no_such_entity"]))
+    assert any("no_such_entity" in p for p in cases.check_case_tables())

@@ -4,9 +4,11 @@
 case's entities: one row per (case, claim), long format, so that every value carries its claim
 id, source, period and kind, and — where the conflict detector found a disagreement — the
 conflict ids from ``data/conflicts.csv``. Claims about a group of companies (e.g. 微医、平安好医生
-等) appear under each member's case, marked ``shared``. Hand-written notes (:data:`NOTES`) say
+等) appear under each member's case, marked ``shared``. Hand-written notes (:func:`note`) say
 what a reader should know that the numbers alone do not show (fiscal years, same number used
-for different things, claims that cannot be checked).
+for different things, claims that cannot be checked). The cases, the notes and the metric
+groups are content, not code: they live in ``data/cases.csv``, ``data/case_notes.csv`` and
+``data/case_groups.csv`` (schemas in ``data/schemas/``), checked by :func:`check_case_tables`.
 
 The chapter's charts compare like with like (hospital networks, users, doctors) and draw the
 two sources apart where they disagree.
@@ -14,6 +16,7 @@ two sources apart where they disagree.
 from __future__ import annotations
 
 import html
+import re
 import sys
 
 import pandas as pd
@@ -31,70 +34,66 @@ COLUMNS = ["case", "case_label", "entity", "entity_label", "metric", "metric_lab
            "value", "value_max", "qualifier", "unit", "value_as_written", "kind", "source_id", "claim_id",
            "conflict_ids", "shared", "note"]
 
-CASES: dict[str, tuple[str, list[str]]] = {
-    "weiyi": ("微医", ["weiyi", "anon_weiyi_pilot_region", "weiyi_pingan_group", "weiyi_pingan_ali"]),
-    "pingan": ("平安好医生／平安健康", ["pingan_health", "pingan_health_insurance_bundle", "weiyi_pingan_group",
-                                     "weiyi_pingan_ali"]),
-    "jd": ("京东健康", ["jd_health", "ali_jd_health"]),
-    "ali": ("阿里健康", ["ali_health", "ali_jd_health", "weiyi_pingan_ali"]),
-    "shangyi": ("上医仁家（红日药业）", ["shangyi_renjia"]),
-    "dxy": ("丁香园", ["dingxiangyuan"]),
-    "cunyitong": ("村医通项目", ["cunyitong", "anon_cunyitong_pilot_village", "anon_cunyitong_village_doctor"]),
-}
-SHARED_ENTITIES = {"weiyi_pingan_group", "weiyi_pingan_ali", "ali_jd_health"}
+CASES_FILE = DATA / "cases.csv"
+NOTES_FILE = DATA / "case_notes.csv"
+GROUPS_FILE = DATA / "case_groups.csv"
+CONFLICT_PLACEHOLDER = re.compile(r"\{conflict:([A-Z0-9-]+(?:;[A-Z0-9-]+)+)\}")
 
-GROUPS = {
-    "network": ["connected_hospitals", "connected_tier3_hospitals", "connected_tier3_hospitals_share",
-                "own_internet_hospitals", "own_internet_hospitals_insurance_linked", "regional_medical_centers",
-                "own_tcm_clinics", "franchised_tcm_clinics", "partner_health_institutions", "partner_pharmacies",
-                "partner_enterprises", "platform_merchants", "delivery_cities", "provinces_covered",
-                "villages_covered_share"],
-    "users": ["monthly_active_users", "annual_active_users", "insured_users_served", "rural_residents_served"],
-    "people": ["registered_doctors_platform", "own_doctors", "contracted_doctors", "platform_renowned_doctors",
-               "village_doctors_trained", "rd_staff"],
-    "money": ["revenue", "drug_gmv", "company_funding_amount", "losses_cumulative", "rd_investment",
-              "single_round_funding", "valuation", "consecutive_loss_years"],
-}
-GROUP_LABELS = {"network": "网络与覆盖", "users": "用户", "people": "医生与人员", "money": "收入、融资与亏损",
-                "other": "效果与运营指标"}
 
-NOTES = {
-    "KR21-023": "36氪文章发表于2021年7月，所称“2021年”营收应是截至2021年3月的财年口径，不是2021自然年；账本按原文记作2021。",
-    "R25-077": "与36氪 KR21-017 冲突（CF-82c24d）；同一报告第6.1节另有“连接超过2700家医疗机构”（R25-164）。",
-    "R25-164": "“超过2700家”本身与36氪的“7800多家”并不矛盾，冲突在第4.2节不带“超过”的说法（R25-077）。",
-    "KR21-017": "36氪称“医院”，2025年报告称“医疗机构”，口径可能不同；相差的倍数见冲突 CF-82c24d。",
-    "R25-163": "与36氪所说的自有互联网医院数（KR21-019）数字相同而对象不同（区域医疗中心），报告未说明两者关系。",
-    "R25-171": "“某试点地区”未具名；节约额如何计算，报告没有说明。",
-    "R25-173": "服务费按节约额的比例支付；试点地区未具名，无法核实。",
-    "GY24-006": "观研天下称“千人规模”，36氪称“已超过2000人”（KR21-015）：冲突 CF-62f418，时期均未说明。",
-    "KR21-015": "与观研天下的“千人规模”（GY24-006）冲突：CF-62f418。",
-    "R25-078": "第4.2节的续费率指平台用户，第6.2节的续费率（R25-175）指“健康险+健康管理”产品：同一报告两种口径，不能直接比较。",
-    "R25-175": "产品口径的续费率；与第4.2节平台口径（R25-078）数字不同。",
-    "R25-110": "同一报告第5.3节有“某保险公司”的同类产品带动保费增长的另一数字（R25-161），疑为同一类说法的两个版本。",
-    "KR21-026": "36氪同时说京东健康是“国内首家以盈利状态上市的互联网医疗公司”，未给利润数字。",
-    "R25-080": "同一句说“30分钟达”（R25-079），第4.4节又说阿里健康、京东健康履约时效“缩短至2小时”（R25-112）：口径不同。",
-    "R25-112": "与“30分钟达”（R25-079）口径不同；第9.2节一家获京东健康投资的“某平台”也是“2小时”（R25-284）。",
-    "R25-196": "第4.2节也说“村医通”培训10万名乡村医生（R25-084）；第4.4节“某平台”的“乡村医生赋能计划”同样是10万名（R25-117），是否同一项目报告未说明。",
-    "R25-198": "项目“在贵州、甘肃等省份落地”，却称覆盖全国80%的行政村；开发方只写作“某科技公司”，无法核实。",
-    "R25-085": "与第6.3节（R25-198）相同；报告未说明统计口径。",
-    "R25-192": "“某试点村”未具名，个例。",
-    "R25-197": "“某村医”个例，无法核实。",
-    "R25-129": "“微医、平安好医生等企业”合计，不能单独归于任一家。",
-    "R25-128": "“微医、平安好医生等企业”合计。",
-    "R25-076": "三家合计的市场份额，报告未说明“市场”的口径。",
-    "KR21-008": "平台注册医师数，不等于全职医生。",
-    "KR21-027": "日活增长率，基数未给出。",
-}
+def _read(path) -> list[dict]:
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
 
-CASE_FACTS = {
-    "weiyi": "两份来源：36氪（2021，截至2020年底的数字，引自公司方面）与2025年报告（未注时期）。网络规模相互冲突。",
-    "pingan": "三份来源：36氪（2021）、观研天下（2024，上市公司简介）与2025年报告。自有医生数冲突；2025年报告的续费率有两种口径。",
-    "jd": "两份来源：36氪（2021，引招股书）与观研天下（2024，截至2023年底）。数字少而口径清楚。",
-    "ali": "两份来源：36氪（2021）与2025年报告。营收是财年口径；配送时效有两种说法。",
-    "shangyi": "只有一份来源：36氪（2021）转述公司高管的介绍，无法与其他来源交叉核对。",
-    "dxy": "只有一份来源：36氪（2021）的两句话，增长率无基数。",
-    "cunyitong": "只有2025年报告：开发方是“某科技公司”，合作的“地方政府”未具名，覆盖率等数字无法核实。",
-}
+
+def _split(cell: str) -> list[str]:
+    return [x for x in cell.split(";") if x]
+
+
+# The chapter's content lives in data/ (written by the book's authors, checked by
+# check_case_tables): the cases and the entities each covers, one sentence about its sources,
+# the notes on single figures, and the metric groups the comparison uses.
+CASES: dict[str, tuple[str, list[str]]] = {r["case"]: (r["label"], _split(r["entities"])) for r in _read(CASES_FILE)}
+CASE_FACTS: dict[str, str] = {r["case"]: r["facts"] for r in _read(CASES_FILE)}
+NOTE_TEMPLATES: dict[str, str] = {r["claim_id"]: r["note"] for r in _read(NOTES_FILE)}
+GROUPS: dict[str, list[str]] = {r["group"]: _split(r["metrics"]) for r in _read(GROUPS_FILE) if r["metrics"]}
+GROUP_LABELS: dict[str, str] = {r["group"]: r["label"] for r in _read(GROUPS_FILE)}
+# An entity filed under more than one case is a group of companies (微医、平安好医生等).
+SHARED_ENTITIES = {e for e in {e for _, ents in CASES.values() for e in ents}
+                   if sum(e in ents for _, ents in CASES.values()) > 1}
+
+
+def note(claim_id: str) -> str:
+    """The note on one figure, with ``{conflict:A;B}`` replaced by the conflicts registered
+    among those claims (or “未登记” when the detector records none)."""
+    def sub(m: re.Match) -> str:
+        ids = involving.conflict_ids(m.group(1).split(";"), how="within")
+        return "、".join(ids) if ids else "未登记"
+
+    return CONFLICT_PLACEHOLDER.sub(sub, NOTE_TEMPLATES.get(claim_id, ""))
+
+
+def check_case_tables() -> list[str]:
+    """The chapter's own tables: every case entity is a ledger entity, every note names a
+    ledger claim, and every metric in a group is a ledger metric. Returns problems in Chinese."""
+    problems = []
+    entities, metrics = set(ledger.entities().index), set(ledger.metrics().index)
+    for case, (_, ents) in CASES.items():
+        problems += [f"data/cases.csv：案例 {case} 的主体 {e} 不在 data/keys/entities.csv 中"
+                     for e in ents if e not in entities]
+    for cid, text in NOTE_TEMPLATES.items():
+        try:
+            ledger.claim(cid)
+        except KeyError:
+            problems.append(f"data/case_notes.csv：{cid} 不在账本中")
+        for m in CONFLICT_PLACEHOLDER.finditer(text):
+            for ref in m.group(1).split(";"):
+                try:
+                    ledger.claim(ref)
+                except KeyError:
+                    problems.append(f"data/case_notes.csv：{cid} 的注释引用了不存在的数字 {ref}")
+    for group, ms in GROUPS.items():
+        problems += [f"data/case_groups.csv：组 {group} 的指标 {m} 不在 data/keys/metrics.csv 中"
+                     for m in ms if m not in metrics]
+    return problems
 
 
 def _conflict_index() -> dict[str, list[str]]:
@@ -125,7 +124,7 @@ def build_companies() -> pd.DataFrame:
                 "kind": c["kind"], "source_id": c["source_id"], "claim_id": c["claim_id"],
                 "conflict_ids": ";".join(sorted(set(idx.get(c["claim_id"], [])))),
                 "shared": "1" if c["entity"] in SHARED_ENTITIES else "0",
-                "note": NOTES.get(c["claim_id"], ""),
+                "note": note(c["claim_id"]),
             })
     return pd.DataFrame(rows, columns=COLUMNS)
 
