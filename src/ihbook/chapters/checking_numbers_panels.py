@@ -201,7 +201,7 @@ def overview_chart() -> None:
                "（data/conflict_notes.csv）。倍数由检测器计算：先按“约”“超过”等限定词和取整放宽每个数字，再比较最近的两端，"
                "所以往往小于两个点值之比；算术冲突为所述÷重算或部分÷整体。")
     src = sources_line(sorted(set(";".join(df.claim_ids).split(";"))))
-    body = (f'<figure class="ihbook-chart ihbook-html-chart" id="fig-ch10-conflicts-overview">'
+    body = (f'<figure class="ihbook-chart" id="fig-ch10-conflicts-overview">'
             f'<div role="img" aria-label="{html.escape(alt, quote=True)}"><p><b>{html.escape(title)}</b></p>{"".join(rows)}'
             f'<p class="ihbook-bar-note">{legend}</p></div><figcaption>{html.escape(caption)}'
             '<br><a href="../_static/chartdata/ch10-conflicts-overview.csv" download>下载图表数据（CSV）</a>'
