@@ -177,6 +177,8 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
             err("period_rule", f"“{rule}”应为 {'/'.join(sorted(r for r in PERIOD_RULES if r))} 之一或空")
         elif bool(rule) != bool(rec["period"]):
             err("period_rule", "有时期就须写明依据（period_rule），没有时期则留空")
+        elif rule == "same-as" and not rec.get("same_as"):
+            err("period_rule", "依据为 same-as 时须在 same_as 列指明所重复的陈述")
         basis = rec.get("period_basis", "")
         if rule in ("sentence", "context", "narrative-present") and not basis:
             err("period_basis", f"依据为 {rule} 时须摘录写明时期的原文")
