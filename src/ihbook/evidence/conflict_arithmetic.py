@@ -39,8 +39,9 @@ def part_whole_conflicts(df: pd.DataFrame, clashing: set | None = None) -> list[
             if any(frozenset((p, w)) in clashing for p in part["parts"] for w in whole["parts"]):
                 continue
             unit = whole["unit"] if part["derived"] else part["unit"]
-            text = (f"{ledger.vocabulary_label(part['measure'])}是{ledger.vocabulary_label(whole['measure'])}的一部分，"
-                    f"却更大：{who(part, unit)}，而{ledger.entity_label(whole['ent'])}整体{who(whole, unit)}。")
+            text = (f"{ledger.vocabulary_label(part['measure'])}（{ledger.entity_label(part['ent'])}）是"
+                    f"{ledger.vocabulary_label(whole['measure'])}（{ledger.entity_label(whole['ent'])}）的一部分，却比整体还大："
+                    f"{who(part, unit)}；整体：{who(whole, unit)}。")
             mag = math.inf if whole["hi"] <= 0 else part["lo"] / whole["hi"]
             out.append(_row("arithmetic", "part-exceeds-whole", part["parts"] + whole["parts"], text, mag))
     return out
