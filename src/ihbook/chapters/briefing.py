@@ -28,6 +28,7 @@ from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.evidence.ledger import DataError, LedgerError
 from ihbook.evidence.paths import BOOK, DATA
+from ihbook.show import kit
 
 BRIEFING = DATA / "briefing.csv"
 COLUMNS = ["order", "claim_id", "chapter", "interpretation"]
@@ -216,10 +217,8 @@ def render_text(entries: list[dict] | None = None) -> str:
 
 def show() -> None:
     """Display the briefing (HTML in the book, plain text in a terminal)."""
-    from IPython.display import display
-
     entries = items()
-    display({"text/html": render_html(entries), "text/plain": render_text(entries)}, raw=True)
+    kit.show(render_html(entries), render_text(entries))
 
 
 def summary() -> dict:

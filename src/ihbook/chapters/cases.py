@@ -26,6 +26,7 @@ from ihbook.evidence import conflicts
 from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
+from ihbook.show import kit
 from ihbook.show import widgets
 from ihbook.evidence.paths import DATA
 
@@ -55,7 +56,6 @@ CASES: dict[str, tuple[str, list[str]]] = {r["case"]: (r["label"], _split(r["ent
 CASE_FACTS: dict[str, str] = {r["case"]: r["facts"] for r in _read(CASES_FILE)}
 NOTE_TEMPLATES: dict[str, str] = {r["claim_id"]: r["note"] for r in _read(NOTES_FILE)}
 GROUPS: dict[str, list[str]] = {r["group"]: _split(r["metrics"]) for r in _read(GROUPS_FILE) if r["metrics"]}
-GROUP_LABELS: dict[str, str] = {r["group"]: r["label"] for r in _read(GROUPS_FILE)}
 # An entity filed under more than one case is a group of companies (微医、平安好医生等).
 SHARED_ENTITIES = {e for e in {e for _, ents in CASES.values() for e in ents}
                    if sum(e in ents for _, ents in CASES.values()) > 1}
@@ -189,8 +189,7 @@ def case_card_html(case: str) -> str:
     n_conf = int((t["冲突"] != "—").sum())
     head = (f"<h4>{html.escape(label)}</h4><p>{html.escape(CASE_FACTS[case])}</p>"
             f"<p>本表 {len(t)} 个数字，来自 {n_src} 份来源；其中个例 {n_anec} 个、卷入冲突 {n_conf} 个（本书统计）。</p>")
-    table = t.to_html(index=False, escape=True, border=0, classes="ihbook-table").replace(
-        "<table ", '<table style="font-size:0.8em" ', 1)
+    table = kit.table_html(t, style="font-size:0.8em")
     return f'<div class="ihbook-card">{head}{widgets.scroll_region(table, label + "：数字表（可滚动）")}</div>'
 
 
@@ -310,46 +309,6 @@ def conflict_points() -> pd.DataFrame:
                          "qualifier": c["qualifier"], "period": c["period"], "claim_id": c["claim_id"],
                          "source_id": c["source_id"]})
     return pd.DataFrame(rows)
-
-
-def conflict_chart() -> None:
-    """The two company conflicts, each source drawn apart, the claim's qualifier shown as an
-    interval (超过 = open to the right, 约 = ±10 %, as the conflict detector reads them)."""
-    import matplotlib.pyplot as plt
-
-    from ihbook.show import fonts
-
-    fonts.setup()
-    pts = conflict_points()
-    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.6), dpi=charts.DPI)
-    colors = charts.source_colors(pts.source_id.unique())
-    for ax, (title, entity, metric, unit) in zip(axes, CONFLICT_PAIRS):
-        grp = pts[pts.panel == title].reset_index(drop=True)
-        ax.set_title(title, fontsize=11, loc="left")
-        for i, r in grp.iterrows():
-            color, marker = colors[r.source_id]
-            lo, hi = r.value, r.value
-            if r.qualifier == "over":
-                hi = r.value * 1.6
-            elif r.qualifier == "approx":
-                lo, hi = r.value * 0.9, r.value * 1.1
-            ax.plot([lo, hi], [i, i], color=color, linewidth=3, alpha=0.35, solid_capstyle="butt")
-            if r.qualifier == "over":
-                ax.annotate("", xy=(hi * 1.05, i), xytext=(hi, i), arrowprops=dict(arrowstyle="->", color=color))
-            ax.plot([r.value], [i], marker=marker, color=color, markersize=8, linestyle="none")
-            ax.annotate(f"{r.value_as_written}（{r.period or '时期未注'}）", (r.value, i), textcoords="offset points",
-                        xytext=(0, 8), fontsize=9, ha="center", color=color)
-        ax.set_yticks(range(len(grp)), grp.label, fontsize=9)
-        ax.set_ylim(-0.7, len(grp) - 0.3)
-        ax.set_xlim(0, grp.value.max() * 1.9)
-        ax.set_xlabel(f"{ledger.label(metric)}（{unit}）", fontsize=9)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    charts.publish(fig, "ch07-conflicts", pts,
-                   alt="；".join(f"{r.panel}：{r.label} {r.value_as_written}" for r in pts.itertuples()),
-                   caption=("来源说法不一的两处：微医的网络规模（冲突 CF-82c24d）与平安的自有医生数（冲突 CF-62f418）。"
-                            "浅色横条表示原文限定词给出的范围：“超过”向右开口，“约”取上下一成；范围彼此不相交即为冲突。"))
 
 
 def summary_table() -> pd.DataFrame:

@@ -145,15 +145,3 @@ def implied_total_population(people_id: str, share_id: str) -> float:
     """Total population (亿人) implied by a 65+ head count (百万人) and its share (%)."""
     people, share = ledger.claim(people_id), ledger.claim(share_id)
     return people["value"] / (share["value"] / 100) / 100
-
-
-def glue_ageing_checks() -> None:
-    """Glue the two checks chapter 1's prose reports: the implied total population and the
-    gap between the two 2019 shares (both the book's own arithmetic on ledger values)."""
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    total = implied_total_population("IR20-020", "IR20-030")
-    gap = ledger.claim("WS21-016")["value"] - ledger.claim("IR20-030")["value"]
-    glue("ch01-implied-total", Markdown(f"{total:.1f} 亿人（本书据 IR20-020 与 IR20-030 推算）"), display=False)
-    glue("ch01-share-gap", Markdown(f"{gap:.1f} 个百分点（本书计算）"), display=False)

@@ -120,8 +120,6 @@ def glue_numbers() -> None:
 
 def segments_table() -> None:
     """The four segments: the source's words (verbatim, from data/quotes.csv) and the book's gloss."""
-    from IPython.display import display
-
     q = pd.read_csv(ledger.DATA / "quotes.csv", dtype=str, keep_default_na=False).set_index("quote_id")
     rows, plain = [], []
     for name, qid, gloss in SEGMENTS:
@@ -135,7 +133,7 @@ def segments_table() -> None:
 
     body = (kit.html_table(["环节", "来源原文", "本书的解释"], rows)
             + f'<p class="ihbook-table-foot">原文出自：{html.escape(attribution(src))}（“2020年中国互联网医疗诊后定义”图）。</p>')
-    display({"text/html": body, "text/plain": "\n".join(plain)}, raw=True)
+    kit.show(body, "\n".join(plain))
 
 
 def market_chart() -> None:

@@ -47,8 +47,6 @@ def _stage_table(stage: str, aspects=ASPECTS) -> str:
 
 def side_by_side() -> None:
     """Every source's definition of each stage, one column per source (verbatim quotes)."""
-    from IPython.display import display
-
     df = _stages()
     blocks, plain = [], []
     for stage in IH_STAGES + [SMART]:
@@ -58,12 +56,11 @@ def side_by_side() -> None:
             if r.aspect in ("名称", "时期", "服务", "定位", "现状"):
                 plain.append(f"{title} | {sources.short_name(r.source_id)} | {r.aspect}：{r.text}")
     foot = ("<p class=\"ihbook-table-foot\">表中文字均为来源原文（图表中的换行已去掉）。"
-            f'<a href="../_static/chartdata/ch02-stage-definitions.csv" download>下载本表（CSV）</a>'
+            + kit.csv_link("ch02-stage-definitions", "下载本表（CSV）") +
             f"<br>{html.escape(charts.sources_line(source_ids=sorted(set(df.source_id), key=SOURCE_ORDER.index)))}</p>")
     kit.write_chart_data(df[["row_id", "scheme", "stage", "source_id", "aspect", "quote", "start_year", "end_year",
                              "dating", "note"]], "ch02-stage-definitions")
-    display({"text/html": '<div class="ihbook-stage-compare">' + "".join(blocks) + foot + "</div>",
-             "text/plain": "\n".join(plain)}, raw=True)
+    kit.show('<div class="ihbook-stage-compare">' + "".join(blocks) + foot + "</div>", "\n".join(plain))
 
 
 # --- figures -------------------------------------------------------------------------------

@@ -85,10 +85,6 @@ def schema(name: str) -> dict:
     return reg[name]
 
 
-def table_path(name: str, root: Path = DATA) -> Path:
-    return Path(root) / schema(name)["path"]
-
-
 def load_table(name: str, root: Path = DATA) -> pd.DataFrame:
     """Table ``name`` as a DataFrame: text columns as ``str`` (empty cells as ``""``), number
     columns as floats (empty: NaN), integer columns as nullable ``Int64``, booleans as

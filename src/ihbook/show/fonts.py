@@ -16,10 +16,6 @@ FONT_FILE = DATA / "fonts" / "NotoSansCJKsc-subset.otf"
 FAMILY = "IHBook Sans CJK"
 
 
-class MissingGlyphError(RuntimeError):
-    """A character in a chart has no glyph in the shipped font."""
-
-
 def setup() -> str:
     """Register the shipped font, make it matplotlib's default, and return its family name.
 

@@ -6,6 +6,7 @@ chapter's output alike and lets the look change in one place. Everything is esca
 every display carries a plain-text twin, so nbval compares something readable and a reader
 without HTML still gets the content.
 
+- :func:`show` — ready HTML with its plain-text twin (what every helper below ends with).
 - :func:`say` / :func:`message_html` — a clear message for the reader (bad input, empty result).
 - :func:`table` / :func:`table_html` — a DataFrame without its index.
 - :func:`html_table` — a table whose first column names each row (quotes side by side).
@@ -39,10 +40,14 @@ class Stylesheet:
 STYLE = Stylesheet()
 
 
-def _display(html_body: str, plain: str) -> None:
+def show(html_body: str, plain: str) -> None:
+    """Display ready HTML (already escaped) together with its plain-text twin."""
     from IPython.display import display
 
     display({"text/html": html_body, "text/plain": plain}, raw=True)
+
+
+_display = show
 
 
 def message_html(text: str, level: str | None = None) -> str:
