@@ -25,8 +25,9 @@ import pandas as pd
 from ihbook.evidence import conflicts
 from ihbook.evidence import involving
 from ihbook.evidence import ledger
+from ihbook.evidence import tables
 from ihbook.evidence import sources
-from ihbook.evidence.ledger import DataError, LedgerError
+from ihbook.evidence.ledger import DataError
 from ihbook.evidence.paths import BOOK, DATA
 from ihbook.show import kit
 
@@ -72,10 +73,7 @@ def check_briefing(path=BRIEFING) -> list[DataError]:
 
 @lru_cache(maxsize=None)
 def _briefing() -> pd.DataFrame:
-    errors = check_briefing()
-    if errors:
-        raise LedgerError(errors)
-    df = pd.read_csv(BRIEFING, dtype=str, keep_default_na=False)
+    df = tables.read_checked(BRIEFING, check_briefing)
     df["order"] = df["order"].astype(int)
     return df.sort_values("order").reset_index(drop=True)
 

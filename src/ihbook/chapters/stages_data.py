@@ -25,8 +25,9 @@ from functools import lru_cache
 import pandas as pd
 
 from ihbook.evidence import ledger
+from ihbook.evidence import tables
 from ihbook.evidence import sources
-from ihbook.evidence.ledger import DataError, LedgerError
+from ihbook.evidence.ledger import DataError
 from ihbook.evidence.paths import DATA
 
 STAGES = DATA / "stages.csv"
@@ -118,10 +119,7 @@ def check_timeline(path=TIMELINE) -> list[DataError]:
 
 @lru_cache(maxsize=None)
 def _stages() -> pd.DataFrame:
-    errors = check_stages()
-    if errors:
-        raise LedgerError(errors)
-    df = pd.read_csv(STAGES, dtype=str, keep_default_na=False)
+    df = tables.read_checked(STAGES, check_stages)
     df["start"] = df.start_year.map(_num)
     df["end"] = df.end_year.map(_num)
     df["text"] = df.quote.str.replace("\n", "", regex=False)  # line breaks of a chart label
@@ -149,10 +147,7 @@ def date_label(date: str) -> str:
 
 @lru_cache(maxsize=None)
 def _timeline() -> pd.DataFrame:
-    errors = check_timeline()
-    if errors:
-        raise LedgerError(errors)
-    df = pd.read_csv(TIMELINE, dtype=str, keep_default_na=False)
+    df = tables.read_checked(TIMELINE, check_timeline)
     quotes = _quote_table()
     rows = []
     for r in df.to_dict("records"):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
-from ihbook.evidence.ledger import DataError, LedgerError
+from ihbook.evidence.ledger import DataError
 from ihbook.evidence.paths import DATA
 
 QUOTES = DATA / "quotes.csv"
@@ -51,10 +51,9 @@ def check_quotes(path=QUOTES) -> list[DataError]:
 
 @lru_cache(maxsize=None)
 def _quotes() -> pd.DataFrame:
-    errors = check_quotes()
-    if errors:
-        raise LedgerError(errors)
-    return pd.read_csv(QUOTES, dtype=str, keep_default_na=False).set_index("quote_id")
+    from ihbook.evidence import tables
+
+    return tables.read_checked(QUOTES, check_quotes).set_index("quote_id")
 
 
 def attribution(source_id: str) -> str:

@@ -10,6 +10,7 @@ table by adding its schema file, with no code change here.
 
 - :func:`schemas` / :func:`schema` — the registry, by table name.
 - :func:`load_table` — a table as a DataFrame, typed from its schema.
+- :func:`read_checked` — a table read only after its own check passes.
 - :func:`descriptor` — ``data/datapackage.json`` (written by ``python -m ihbook.generate``).
 - :func:`validate` / :func:`validate_file` — Frictionless against the schemas.
 - :func:`run_checks` — every declared check, each once.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ihbook.evidence.ledger import DataError
+from ihbook.evidence.ledger import DataError, LedgerError
 from ihbook.evidence.paths import DATA
 
 SCHEMAS = DATA / "schemas"
@@ -102,6 +103,16 @@ def load_table(name: str, root: Path = DATA) -> pd.DataFrame:
         elif kind == "boolean":
             df[col] = df[col].str.lower().map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
     return df
+
+
+def read_checked(path: Path, check) -> pd.DataFrame:
+    """A hand-written table as text (empty cells ``""``), read only after ``check()`` found no
+    problem; otherwise :class:`~ihbook.evidence.ledger.LedgerError` lists every problem (file,
+    row, column, reason). Chapters read their own tables through this, so none is used unchecked."""
+    errors = check()
+    if errors:
+        raise LedgerError(errors)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def descriptor() -> dict:
