@@ -372,12 +372,27 @@ def test_quiz_html_is_offline_and_accessible():
         quiz.render("99")
 
 
-def test_quiz_answers_are_not_solution_sentences():
+def test_quizzes_and_prompts_do_not_give_solutions_away():
+    """Quizzes and 想一想 ship to students: no run of ten characters (eight of them Chinese)
+    may be copied from any exercise solution."""
     from ihbook.site import student
 
-    fp = student.solution_fingerprints()
-    text = quiz.QUIZZES.read_text(encoding="utf-8") + teaching.THINK.read_text(encoding="utf-8")
-    assert [s for s in fp["sentences"] if s in text] == []
+    removed = []
+    for p in sorted((ROOT / "book").glob("*.ipynb")):
+        removed += student.strip_notebook(nbformat.read(p, as_version=4), p.name)[1].removed
+    solutions = "\n".join(removed)
+    texts = [t["prompt"] for t in teaching.load_think()] + [e.get("prompt", "") for e in EXERCISES]
+    for block in quiz.load():
+        for q in block["questions"]:
+            texts += [q["q"], q["explain"], *q["options"]]
+    copied = []
+    for t in texts:
+        for i in range(len(t) - 9):
+            w = t[i:i + 10]
+            if len(re.findall(r"[\u4e00-\u9fff]", w)) >= 8 and w in solutions:
+                copied.append((w, t[:30]))
+                break
+    assert copied == []
 
 
 def test_think_prompts_sit_inside_each_chapter():

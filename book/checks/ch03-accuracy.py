@@ -19,7 +19,7 @@ test = {'name': 'ch03-accuracy',
                         'failure_message': '“未识别”的条数不对：只看改写挑战组（ev.set == "改写挑战"）里答错的例句。',
                         'success_message': None},
                        {'code': ">>> __import__('ihbook.site.checks', "
-                                "fromlist=['digest']).digest(int(n_wrong_dept), 0) == '8a88500b97021fe4'\n"
+                                "fromlist=['digest']).digest(int(n_wrong_dept), 0) == '2c323c2ea9deb7fd'\n"
                                 'True',
                         'hidden': False,
                         'locked': False,

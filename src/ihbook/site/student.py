@@ -475,6 +475,7 @@ def solution_fingerprints(root: Path = ROOT) -> dict[str, list[str]]:
     if ex_file.exists():
         public += "\n".join(e.get("starter", "") for e in json.loads(ex_file.read_text(encoding="utf-8"))["exercises"])
     code = [c for c in code if c not in public]
+    sentences = [t for t in sentences if t not in public]  # boilerplate the package itself prints
     others = "\n".join(q.read_text(encoding="utf-8") for q in (root / "book").rglob("*.md")
                        if q.with_suffix("").relative_to(root).as_posix() not in INSTRUCTOR_ONLY)
     guide: list[str] = []
