@@ -218,7 +218,8 @@ def accuracy(cases: pd.DataFrame | None = None) -> float:
 
 
 def __getattr__(name):  # display helpers live in triage_show; keep ``triage.demo(...)`` working
-    if name in {"demo", "explain_html", "explain_text", "examples_widget", "live_widget", "score_figure"}:
+    if name in {"demo", "explain_html", "explain_text", "examples_widget", "live_widget", "score_figure",
+                "guideline_note", "guideline_note_html"}:
         from ihbook.chapters import triage_show
 
         return getattr(triage_show, name)

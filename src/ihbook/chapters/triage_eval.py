@@ -12,6 +12,7 @@ few lines of pandas that chapter 3 shows (:func:`metrics` computes the same for 
 """
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import pandas as pd
@@ -90,7 +91,7 @@ def summary_table(splits=("dev", "test")) -> pd.DataFrame:
     rows = []
     for s in splits:
         m = metrics(s)
-        rows.append({"数据": {"dev": "开发集（调参用）", "test": "测试集（未调参）"}.get(s, s),
+        rows.append({"数据": {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）"}.get(s, s),
                      "红旗召回率": f"{m['recall']:.1%}（{round(m['recall'] * m['n_emergency'])}/{m['n_emergency']}）",
                      "误报率": f"{m['false_alarm']:.1%}",
                      "科室准确率：普通": f"{m['ordinary']:.1%}（n={m['n_ordinary']}）",
@@ -129,8 +130,81 @@ def glue_metrics() -> None:
         glue(f"ch03-{split}-false-alarm", Markdown(f"{m['false_alarm']:.1%}"), display=False)
         glue(f"ch03-{split}-ordinary", Markdown(f"{m['ordinary']:.1%}"), display=False)
         glue(f"ch03-{split}-paraphrase", Markdown(f"{m['paraphrase']:.1%}"), display=False)
+    met = meets_targets(metrics("test"))
+    for key, ok in met.items():
+        glue(f"ch03-test-{key.replace('_', '-')}-verdict", Markdown("达到了" if ok else "没有达到"), display=False)
+    first3 = all(met[k] for k in ("recall", "false_alarm", "ordinary"))
+    glue("ch03-test-first3-verdict", Markdown("都达到了" if first3 else "没有全部达到"), display=False)
     ev = evaluate("test")
     missed = ev[(ev.kind == "emergency") & ~ev.flagged]
-    glue("ch03-test-missed", Markdown(f"{len(missed)}/{int((ev.kind == 'emergency').sum())}"), display=False)
+    glue("ch03-test-missed", Markdown(str(len(missed))), display=False)
+    glue("ch03-test-n-emergency", Markdown(str(int((ev.kind == "emergency").sum()))), display=False)
     glue("ch03-test-n", Markdown(str(len(ev))), display=False)
     glue("ch03-dev-n", Markdown(str(len(load("dev")))), display=False)
+
+
+def by_phrasing(split: str = "test") -> pd.DataFrame:
+    """Share answered correctly per phrasing, for emergencies and for ordinary complaints."""
+    ev = evaluate(split)
+    ev = ev[ev.kind != "bad_input"].assign(group=lambda d: d.kind.map(
+        {"emergency": "急症（提示就医）", "ordinary": "普通主诉（科室）", "paraphrase": "普通主诉（科室）"}))
+    t = ev.groupby(["phrasing", "group"]).agg(n=("correct", "size"), correct=("correct", "sum")).reset_index()
+    return t.assign(share=t.correct / t.n * 100, label=t.phrasing.map(PHRASING_LABELS).fillna(t.phrasing))
+
+
+def publish_chart(split: str = "test") -> None:
+    """The test-split results by phrasing as a figure with alt text, caption, CSV and 来源 line."""
+    import base64
+
+    from IPython.display import display
+
+    from ihbook.evidence.paths import CHART_DATA
+    from ihbook.show import charts
+
+    t = by_phrasing(split)
+    order = t.groupby("label").share.min().sort_values().index.tolist()
+    groups = ["急症（提示就医）", "普通主诉（科室）"]
+    fig, ax = charts.figure(f"分诊演示在{'测试集' if split == 'test' else '开发集'}上的表现，按说法分",
+                            "答对的比例（%）", "", size=(7.2, 0.9 + 0.42 * len(order)))
+    for k, (g, color) in enumerate(zip(groups, ["#d1495b", "#1f5aa6"])):
+        sub = t[t.group == g].set_index("label").reindex(order)
+        ys = [i + (k - 0.5) * 0.38 for i in range(len(order))]
+        ax.barh(ys, sub.share.fillna(0), height=0.36, color=color, label=g)
+        for y, r in zip(ys, sub.itertuples()):
+            if r.n == r.n:  # not NaN: this phrasing has complaints of this kind
+                ax.annotate(f"{int(r.correct)}/{int(r.n)}", (r.share, y), xytext=(3, -3), textcoords="offset points",
+                            fontsize=8)
+    ax.set_yticks(range(len(order)), order, fontsize=9)
+    ax.set_xlim(0, 118)
+    ax.grid(axis="x", alpha=0.3)
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    png = base64.b64encode(charts.to_png(fig)).decode()
+    data = t[["label", "group", "n", "correct", "share"]].assign(split=split, source="data/triage_eval.csv（本书测量）")
+    CHART_DATA.mkdir(parents=True, exist_ok=True)
+    data.round(1).to_csv(CHART_DATA / f"ch03-triage-{split}.csv", index=False, lineterminator="\n")
+    alt = "；".join(f"{r.label}·{r.group}：{int(r.correct)}/{int(r.n)}" for r in t.itertuples())
+    caption = ("每一行是一种说法（方言、繁体字、第三人称……）：红条是急症中得到“请立即线下就医或拨打 120”的比例，"
+               "蓝条是普通主诉分对科室的比例；条末是答对数/总数。测试集在调整程序时从未使用。")
+    src = "来源：本书的分诊评测集 data/triage_eval.csv（独立编写，本书测量）"
+    body = (f'<figure class="ihbook-chart" id="fig-ch03-triage-{split}"><img src="data:image/png;base64,{png}" '
+            f'alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
+            f"<figcaption>{html.escape(caption)}"
+            f'<br><a href="../_static/chartdata/ch03-triage-{split}.csv" download>下载图表数据（CSV）</a>'
+            f"<br>{html.escape(src)}</figcaption></figure>")
+    display({"text/html": body, "text/plain": f"[图] 分诊演示的表现，按说法分\n{caption}\n{src}"}, raw=True)
+
+
+def glue_examples() -> None:
+    """Glue the misrouted and missed test complaints for the exercise solution (never typed by hand)."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    err = errors("test")
+    wrong = err[(err["类型"].isin([KIND_LABELS["ordinary"], KIND_LABELS["paraphrase"]]))
+                & ~err["演示"].isin([tr.UNKNOWN, tr.EMERGENCY_DEPT])]
+    text = "；".join(f"{r.编号}（应为{r.应答}，演示答{r.演示}）" for r in wrong.itertuples()) or "没有"
+    glue("ch03-misrouted", Markdown(text), display=False)
+    glue("ch03-n-misrouted", Markdown(str(len(wrong))), display=False)
+    unknown = err[err["演示"] == tr.UNKNOWN]
+    glue("ch03-n-unknown", Markdown(str(len(unknown))), display=False)

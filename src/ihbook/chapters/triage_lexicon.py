@@ -28,6 +28,7 @@ DEPARTMENTS = ["急诊", "呼吸内科", "心血管内科", "消化内科", "神
                "感染科", "精神心理科", "普通外科", "骨科", "泌尿外科", "肛肠科", "乳腺外科", "皮肤科", "眼科", "耳鼻喉科",
                "口腔科", "妇科", "产科", "儿科", "男科"]
 INTERNAL = {"呼吸内科", "心血管内科", "消化内科", "神经内科", "内分泌科", "肾内科", "风湿免疫科", "血液科", "感染科"}
+ITCH = {"痒", "痒痒", "痒得", "发痒", "刺挠", "痕"}
 SAFE_SINGLE = {"咳", "痒", "喘"}    # one-character words safe to find inside other words
 SURFACE_KEEP = {"眼科", "耳鼻喉科", "口腔科", "肛肠科", "妇科", "男科", "泌尿外科"}  # sites whose skin stays theirs
 
@@ -177,7 +178,8 @@ def _site_matches(text: str, sites, matches: list[Match]) -> list[Match]:
             if h.start() <= SITE_WINDOW and site_skin:
                 hits.append((h, "皮肤科"))
         for h in pain.finditer(seg):
-            if h.start() <= SITE_WINDOW:
+            # a pain or swelling on 腿上/手上 says nothing about the skin: only itching counts there
+            if h.start() <= SITE_WINDOW and (r["department"] != "皮肤科" or h.group() in ITCH):
                 hits.append((h, r["department"]))
         if not hits:
             continue
