@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from ihbook.evidence import nlp_cache
 from ihbook.evidence import sources
 from ihbook.evidence import text
 from ihbook.evidence.paths import DATA
@@ -135,14 +136,26 @@ def cut(s: str, config: str = "full") -> list[str]:
     return list(_cut(s, config))
 
 
+def _memo(kind: str):
+    """Results remembered between runs (:mod:`ihbook.evidence.nlp_cache`), per dictionary."""
+    return nlp_cache.memo(f"ch09-{kind}", extra="|".join(ADDED_TERMS))
+
+
 @lru_cache(maxsize=4096)
 def _cut(s: str, config: str) -> tuple[str, ...]:
     """:func:`cut`, remembered per text and configuration (keyed by the text itself, so an
-    edited source is cut afresh). "full" and "jieba" are the shared tokenizers of
-    :mod:`ihbook.evidence.text`, whose own cache then serves the keyword counts too."""
+    edited source is cut afresh), in this process and between runs. "full" and "jieba" are the
+    shared tokenizers of :mod:`ihbook.evidence.text`."""
+    memo, k = _memo("cut"), nlp_cache.key(config, s)
+    hit = memo.get(k)
+    if hit is not None:
+        return tuple(hit)
     if config in ("full", "jieba"):
-        return tuple(text.cut(s, config == "full"))
-    return tuple(w for w in tokenizer(config).lcut(s) if w.strip())
+        out = tuple(text.cut(s, config == "full"))
+    else:
+        out = tuple(w for w in tokenizer(config).lcut(s) if w.strip())
+    memo.put(k, list(out))
+    return out
 
 
 # --- overview ----------------------------------------------------------------------------
@@ -167,6 +180,7 @@ def overview() -> pd.DataFrame:
             "数字占词数（%）": round(100 * nums / len(words), 1),
             "每千字数字（个）": round(1000 * nums / chars, 1),
         })
+    _memo("cut").flush()
     return pd.DataFrame(rows)
 
 
@@ -174,8 +188,10 @@ def overview() -> pd.DataFrame:
 # --- keywords ----------------------------------------------------------------------------
 
 def doc_words(source_id: str) -> list[str]:
-    """The words TF-IDF counts: Chinese, two characters or more, not a stopword."""
-    return text.content_words(sources.text(source_id))
+    """The words TF-IDF counts: Chinese, two characters or more, not a stopword (as
+    :func:`ihbook.evidence.text.content_words`, on the remembered cut)."""
+    stop = text.stopwords()
+    return [w for w in cut(sources.text(source_id)) if len(w) >= 2 and CJK.search(w) and w not in stop]
 
 
 def tfidf(docs: dict[str, list[str]], top: int = 10) -> pd.DataFrame:
@@ -221,22 +237,52 @@ def textrank(source_id: str, top: int = 10) -> pd.DataFrame:
     """jieba's TextRank keywords for one source (nouns, verbal nouns, verbs, names)."""
     # jieba's part-of-speech tokenizer moves the user dictionary's tags out of the word
     # tokenizer the first time it runs (posseg's ``makesure_userdict_loaded``), so only the
-    # first TextRank in a process sees them. That state is part of the cache key: the results
-    # are exactly those of recomputing every time (a known quirk, reported; see text.pos_tokenizer).
-    tags = _textrank(sources.text(source_id), top, bool(tokenizer("full").user_word_tag_tab))
+    # first TextRank in a process sees them. That state is part of the cache key and is kept
+    # as if every TextRank had run: the results are exactly those of recomputing every time
+    # (a known quirk, reported).
+    global _USER_TAGS_USED
+    fresh = _user_tags_fresh()
+    tags = _textrank(sources.text(source_id), top, fresh)
+    if fresh:
+        _USER_TAGS_USED = True
+        tk = text.loaded(True)
+        if tk is not None:
+            tk.user_word_tag_tab = {}
     return pd.DataFrame([{"source_id": source_id, "rank": i, "word": w, "weight": round(x, 3)}
                          for i, (w, x) in enumerate(tags, start=1)])
 
 
+_USER_TAGS_USED = False  # a TextRank (run or remembered) has consumed the user dictionary's tags
+
+
+def _user_tags_fresh() -> bool:
+    """Whether a TextRank run now would still see the user dictionary's part-of-speech tags."""
+    if _USER_TAGS_USED:
+        return False
+    tk = text.loaded(True)
+    return tk is None or bool(tk.user_word_tag_tab)
+
+
 @lru_cache(maxsize=64)
 def _textrank(body: str, top: int, user_tags: bool) -> tuple[tuple[str, float], ...]:
-    """TextRank over one text, remembered per text (the part-of-speech pass is the slow part)."""
+    """TextRank over one text, remembered per text in this process and between runs (the
+    part-of-speech pass is the slow part)."""
+    memo, k = _memo("textrank"), nlp_cache.key(str(top), str(user_tags), body)
+    hit = memo.get(k)
+    if hit is not None:
+        return tuple((w, x) for w, x in hit)
     from jieba.analyse.textrank import TextRank
 
+    tk = tokenizer("full")
+    if not user_tags:
+        tk.user_word_tag_tab = {}  # consumed by an earlier TextRank (perhaps a remembered one)
     tr = TextRank()
-    tr.tokenizer = tr.postokenizer = text.pos_tokenizer(tokenizer("full"))
+    tr.tokenizer = tr.postokenizer = text.pos_tokenizer(tk)
     tr.stop_words = set(tr.STOP_WORDS) | set(text.stopwords())
-    return tuple(tr.textrank(body, topK=top, withWeight=True, allowPOS=("ns", "n", "vn", "v", "nz")))
+    out = tuple(tr.textrank(body, topK=top, withWeight=True, allowPOS=("ns", "n", "vn", "v", "nz")))
+    memo.put(k, [list(t) for t in out])
+    memo.flush()
+    return out
 
 
 def keyword_table(top: int = 8, method: str = "tfidf") -> pd.DataFrame:

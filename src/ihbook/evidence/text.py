@@ -74,13 +74,23 @@ def pos_tokenizer(tk):
     return pt
 
 
+_LOADED: dict[bool, object] = {}
+
+
 @lru_cache(maxsize=None)
 def setup(userdict: bool = True):
     """A ready jieba tokenizer (its own instance, so with/without dictionary can coexist)."""
     tk = new_tokenizer()
     if userdict and USERDICT.exists() and USERDICT.stat().st_size:
         tk.load_userdict(str(USERDICT))
+    _LOADED[userdict] = tk
     return tk
+
+
+def loaded(userdict: bool = True):
+    """The tokenizer :func:`setup` made, or None when it has not been made yet (without
+    making it: loading jieba's dictionary takes about a second)."""
+    return _LOADED.get(userdict)
 
 
 @lru_cache(maxsize=None)
