@@ -54,7 +54,10 @@ def test_every_exercise_of_every_chapter_is_assigned():
     """Issue 17: exercises of chapters 3, 4 and 6-8 were never assigned."""
     import nbformat
 
-    assigned = set(re.findall(r"<(ex-ch\d\d-[\w-]+)>`", SYLLABUS))
+    linked = set(re.findall(r"<(ex-ch\d\d-[\w-]+)>`", SYLLABUS))
+    # an exercise a chapter owner is still inserting is named in plain code (no link, so the
+    # strict build never depends on it)
+    assigned = linked | set(re.findall(r"`(ex-ch\d\d-[\w-]+)`", SYLLABUS))
     for ch in CHAPTERS + EXTRA_EXERCISE_PAGES:
         nb = nbformat.read(ROOT / "book" / f"{ch}.ipynb", as_version=4)
         labels = re.findall(r"^:label: (ex-\S+)", "\n".join(c.source for c in nb.cells), re.M)
@@ -63,7 +66,7 @@ def test_every_exercise_of_every_chapter_is_assigned():
         assert not missing, f"{ch}: exercises never assigned in the syllabus: {missing}"
     existing = {lab for ch in CHAPTERS + EXTRA_EXERCISE_PAGES for lab in re.findall(
         r"^:label: (ex-\S+)", "\n".join(c.source for c in nbformat.read(ROOT / "book" / f"{ch}.ipynb", as_version=4).cells), re.M)}
-    assert assigned <= existing, f"the syllabus refers to exercises that do not exist: {assigned - existing}"
+    assert linked <= existing, f"the syllabus links to exercises that do not exist: {linked - existing}"
 
 
 def test_presentation_timing_scales_beyond_five_groups():
