@@ -27,6 +27,9 @@ Figures (medians of ``--runs`` runs unless noted):
   pages    weight of every page (HTML with inline images and widget state, plus page-specific
            files; shared theme/vendor assets under _static/ excluded; target <= 1.5 MB) and the
            total site size.
+  imports  the import cost of every module of the package in layers (evidence/, show/, chapters/;
+           site/ and the command-line tools are not imported by chapters).
+  fast     ``bash scripts/test.sh --fast`` once (target <= 2 min).
   tests    the full ``bash scripts/test.sh`` once (target <= 10 min).
 
 The table is printed and written to _build/benchmark.md, the raw figures to _build/benchmark.json.
@@ -383,26 +386,50 @@ def bench_chapters(copy: Path, runs: int) -> dict:
     return out
 
 
+# Command-line tools and the build-time site layer: never imported by a chapter at run time.
+NOT_CHAPTER_IMPORTS = {"validate", "generate", "evidence.normalize"}
+
+
+def package_modules(copy: Path) -> list[str]:
+    """Every module of the package in layers (``evidence.ledger``, ``show.kit``, ``chapters.stages`` …)
+    that a chapter may import: ``site/`` and the command-line tools are left out."""
+    pkg = copy / "src" / "ihbook"
+    out = []
+    for p in sorted(pkg.rglob("*.py")):
+        parts = p.relative_to(pkg).with_suffix("").parts
+        name = ".".join(parts)
+        if parts[-1] == "__init__" or parts[0] == "site" or name in NOT_CHAPTER_IMPORTS:
+            continue
+        out.append(name)
+    return out
+
+
 def bench_imports(copy: Path, env, runs: int) -> dict:
-    mods = sorted(p.stem for p in (copy / "src" / "ihbook").glob("*.py") if p.stem != "__init__")
-    mods = [m for m in mods if m not in {"validate", "normalize"}]  # command-line tools, not imported by chapters
+    mods = package_modules(copy)
 
     def t(code):
         wall, cpu = [], []
         for _ in range(runs):
             c0 = _children_cpu()
             t0 = time.perf_counter()
-            subprocess.run([str(PY), "-c", code], cwd=copy / "book", env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.run([str(PY), "-c", code], cwd=copy / "book", env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if proc.returncode != 0:
+                return None, None
             wall.append(time.perf_counter() - t0)
             cpu.append(_children_cpu() - c0)
         return median(wall), median(cpu)
 
     base, base_cpu = t("pass")
-    res = {"python_s": base, "python_cpu": base_cpu, "modules": {}, "modules_cpu": {}}
+    res = {"python_s": base, "python_cpu": base_cpu, "modules": {}, "modules_cpu": {}, "failed": []}
     for m in mods:
         w, c = t(f"import ihbook.{m}")
+        if w is None:  # a module that does not import is reported, not a crash of the benchmark
+            res["failed"].append(m)
+            log(f"imports: ihbook.{m} FAILED to import")
+            continue
         res["modules"][m], res["modules_cpu"][m] = w - base, c - base_cpu
+    mods = [m for m in mods if m not in res["failed"]]
     w, c = t("import " + ", ".join(f"ihbook.{m}" for m in mods))
     res["all_s"], res["all_cpu"] = w - base, c - base_cpu
     log(f"imports: all modules {res['all_s']:.2f} s ({res['all_cpu']:.2f} s CPU) over a bare interpreter")
@@ -516,6 +543,14 @@ def page_weights(copy: Path) -> dict:
 
 # --------------------------------------------------------------------------------------------
 # test suite
+
+
+def bench_fast(copy: Path, env, logfile: Path) -> dict:
+    """The fast tier (``bash scripts/test.sh --fast``: no build, no browser, no notebook execution)."""
+    log("fast test tier (bash scripts/test.sh --fast), once")
+    c0 = _children_cpu()
+    t, status = run(["bash", "scripts/test.sh", "--fast"], copy, env, logfile, check=False)
+    return {"seconds": t, "cpu": _children_cpu() - c0, "status": status}
 
 
 def bench_tests(copy: Path, env, logfile: Path) -> dict:
@@ -645,7 +680,8 @@ def report(res: dict, args, baseline: dict | None) -> tuple[str, dict]:
             rows.append((f"import:{m}", f"`ihbook.{m}`", R.val(f"import:{m}", t, fmt(t, nd=2)),
                          R.val(f"import_cpu:{m}", cpu.get(m), fmt(cpu.get(m), nd=2))))
         R.table(["import", "wall", "CPU"], rows)
-        R.p(f"Bare interpreter start: {fmt(im['python_s'], nd=2)}. Rows sorted by CPU time.")
+        R.p(f"Bare interpreter start: {fmt(im['python_s'], nd=2)}. Rows sorted by CPU time."
+            + (f" Did not import: {', '.join(f'`ihbook.{m}`' for m in im['failed'])}." if im.get("failed") else ""))
 
     if "chapters" in res:
         R.h("Widgets: update path called in the kernel (sample inputs)")
@@ -701,12 +737,21 @@ def report(res: dict, args, baseline: dict | None) -> tuple[str, dict]:
         parts = ", ".join(f"{k} {fmt(v, 'MB')}" for k, v in sorted(pages["site_parts"].items(), key=lambda kv: -kv[1])[:6])
         R.p(f"Total site (_build/html): {R.val('site_total', pages['site_total'], fmt(pages['site_total'], 'MB'))} ({parts}).")
 
+    if "fast" in res:
+        f = res["fast"]
+        R.h("Fast test tier (bash scripts/test.sh --fast, once)")
+        R.table(["figure", "value", "target"], [
+            ("fast_min", "unit and data tests: no build, no browser, no notebook execution",
+             R.val("fast_min", f["seconds"] / 60, f"{f['seconds'] / 60:.1f} min ({f['cpu']:.0f} s CPU)"),
+             f"≤ 2 min {mark(f['seconds'] <= 120)}"),
+            ("", "result", f"exit {f['status']}", ""),
+        ])
     if "tests" in res:
         t = res["tests"]
         R.h("Test suite (bash scripts/test.sh, once)")
         mins = t["seconds"] / 60
         R.table(["figure", "value", "target"], [
-            ("tests_min", "full suite: setup + build (no change) + pytest + nbval + browser",
+            ("tests_min", "full tier: setup + fresh build (each notebook executed once) + pytest incl. browser",
              R.val("tests_min", mins, f"{mins:.1f} min"), f"≤ {TARGETS['tests_min']:.0f} min {mark(mins <= TARGETS['tests_min'])}"),
             ("", "result", f"exit {t['status']}: {t['summary']}", ""),
         ])
@@ -722,7 +767,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="runs per figure (default 3; medians)")
     ap.add_argument("--quick", action="store_true", help="1 run, skip the test suite")
-    ap.add_argument("--only", default="builds,floor,chapters,imports,jieba,tests",
+    ap.add_argument("--only", default="builds,floor,chapters,imports,jieba,fast,tests",
                     help="comma-separated parts to run (default: all)")
     ap.add_argument("--chapter", default="book/01_pain_points.ipynb", help="chapter touched/edited in rebuilds")
     ap.add_argument("--baseline", type=Path, help="an earlier _build/benchmark.json: adds a 'before' column")
@@ -771,6 +816,8 @@ def main(argv=None) -> int:
             res["imports"] = bench_imports(copy, env, args.runs)
         if "jieba" in parts:
             res["jieba"] = bench_jieba(copy, env, args.runs, tmp)
+        if "fast" in parts:
+            res["fast"] = bench_fast(copy, env, logfile)
         if "tests" in parts:
             res["tests"] = bench_tests(copy, env, logfile)
     finally:
