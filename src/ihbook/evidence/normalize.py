@@ -2,8 +2,9 @@
 
 Every quote in the book must be a verbatim substring of ``data/sources/text/<source_id>.txt``,
 so that text has to be produced by one deterministic command, and everything the command
-takes away has to be written down. Run ``python -m ihbook.evidence.normalize`` to regenerate both the
-texts and ``data/sources/removed.csv`` (the record of what was cut or repaired, and why).
+takes away has to be written down. Run ``python -m ihbook.generate normalize`` (or this module,
+``python -m ihbook.evidence.normalize``) to regenerate both the texts and
+``data/sources/removed.csv`` (the record of what was cut or repaired, and why).
 
 The steps, in order: YAML front matter out; HTML tags and image tags out (entities decoded);
 pinyin annotations such as ``醫(yī)`` out; editorial repairs of garbled bytes
