@@ -22,6 +22,7 @@ import pandas as pd
 from ihbook.show import charts
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
+from ihbook.evidence import tables
 from ihbook.evidence import involving
 from ihbook.show import kit
 
@@ -30,13 +31,11 @@ BASE_YEAR = 2019
 DEMAND_GROWTHS = (0.0, 0.10, 0.20)
 SUPPLY_GROWTHS = (0.10, 0.20, 0.30, 0.40, 0.50, 0.60)
 HORIZON = 2035
-SEGMENTS = [
-    ("院内治疗", "Q-ch04-seg-inhospital", "医院信息系统：HIS（医院信息系统）、NIS（护理信息系统）、RIS（放射信息系统）等，"
-     "让诊后数据在科室之间流转。"),
-    ("处方外延", "Q-ch04-seg-rx", "处方离开医院：医院、医保与零售药店联通，患者可在院外取药或收到配送。"),
-    ("复诊管理", "Q-ch04-seg-followup", "线上复诊与随访：同一位医生持续跟踪预后、并发症和生存期。"),
-    ("诊后照护", "Q-ch04-seg-care", "上门护理与康复照护：照护人员到家服务。"),
-]
+# The four segments of iResearch's post-diagnosis figure: the figure's words (a quote id) and
+# the book's gloss, as content in data/postdx_segments.csv (schema in data/schemas/).
+SEGMENTS: list[tuple[str, str, str]] = [
+    (r["segment"], r["quote_id"], r["gloss"])
+    for r in tables.load_table("postdx_segments").sort_values("order").to_dict("records")]
 EFFECT_METRICS = ["glucose_control_rate_increase", "chronic_complication_reduction", "adherence_increase",
                   "readmission_reduction", "medical_spending_reduction"]
 KIND_COLORS = {"anecdote": "#d1495b", "observed": "#1f5aa6", "estimate": "#00798c", "forecast": "#edae49",
