@@ -133,6 +133,8 @@ def glue_metrics() -> None:
     met = meets_targets(metrics("test"))
     for key, ok in met.items():
         glue(f"ch03-test-{key.replace('_', '-')}-verdict", Markdown("达到了" if ok else "没有达到"), display=False)
+    for key, value in TARGETS.items():
+        glue(f"ch03-target-{key.replace('_', '-')}", Markdown(f"{value:.0%}"), display=False)
     first3 = all(met[k] for k in ("recall", "false_alarm", "ordinary"))
     glue("ch03-test-first3-verdict", Markdown("都达到了" if first3 else "没有全部达到"), display=False)
     ev = evaluate("test")
