@@ -430,7 +430,7 @@ def test_postprocess_is_idempotent_and_translates():
     once = postprocess(html, "book/x.html")
     assert once == postprocess(once, "book/x.html")
     assert "fontawesome" not in once and "链接到本节" in once and "打印为 PDF" in once
-    assert '<span class="ihbook-id">KR21-017</span>' in once and "<code>CF-ae74cf</code>" in once
+    assert '<span class="ihbook-id">KR21-017</span>' in once and '<code><span class="ihbook-id">CF-ae74cf</span></code>' in once
     assert "data-pagefind-body" in once
 
 

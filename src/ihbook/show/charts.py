@@ -98,14 +98,17 @@ def fit_to_content(fig) -> float:
         sizes.append(t.get_fontsize())
     # Text sticking out of the axes (long tick labels, annotations, legends outside) widens the
     # saved image (bbox_inches="tight"), which the page then scales down: narrow the figure by
-    # the overhang until the saved image fits the content width.
-    for _ in range(4):
+    # the overhang, but never below 55 % of the content width (a chart whose labels alone are
+    # wider than that needs shorter or wrapped labels: tests/test_viewport.py reports it).
+    floor = 0.55 * CONTENT_WIDTH_IN
+    for _ in range(3):
         fig.canvas.draw()
         tight = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # + savefig's pad (0.1 in a side)
-        if tight <= CONTENT_WIDTH_IN + 0.02:
-            break
         w, h = fig.get_size_inches()
-        fig.set_size_inches(max(w - (tight - CONTENT_WIDTH_IN), w * 0.5), h)
+        new_w = max(w - (tight - CONTENT_WIDTH_IN), floor)
+        if tight <= CONTENT_WIDTH_IN + 0.02 or new_w >= w - 0.01:
+            break
+        fig.set_size_inches(new_w, h)
     return min(sizes) if sizes else MIN_FONT_PT
 
 

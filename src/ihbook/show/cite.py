@@ -58,8 +58,8 @@ def claim(claim_id: str, text: str | None = None) -> str:
     label = f"出处：{sources.short_name(c['source_id'])}，编号 {claim_id}"
     return (f'<span class="ihbook-claim" data-claim="{e(claim_id, quote=True)}">'
             f'<span class="ihbook-claim-value">{e(shown)}</span>'
-            f'<button type="button" class="{MARK}" aria-expanded="false" aria-label="{e(label, quote=True)}">'
-            f'<span class="ihbook-claim-n">*</span></button>'
+            f'<button type="button" class="{MARK}" aria-expanded="false">'
+            f'<span class="ihbook-claim-n">注</span><span class="ihbook-visually-hidden">：{e(label)}</span></button>'
             f'<span class="ihbook-claim-pop" role="tooltip">{note}</span></span>')
 
 
@@ -108,8 +108,8 @@ def show_claim(claim_id: str, text: str | None = None) -> None:
 
 # --- page assembly: numbers and printed notes ---------------------------------------------
 
-_MARKER = re.compile(r'<button type="button" class="ihbook-claim-mark" aria-expanded="false"(?: aria-describedby="[^"]*")?'
-                     r' aria-label="([^"]*)"><span class="ihbook-claim-n">[^<]*</span></button>'
+_MARKER = re.compile(r'<button type="button" class="ihbook-claim-mark" aria-expanded="false"(?: aria-describedby="[^"]*")?>'
+                     r'<span class="ihbook-claim-n">[^<]*</span>(<span class="ihbook-visually-hidden">[^<]*</span>)</button>'
                      r'<span class="ihbook-claim-pop" role="tooltip"(?: id="[^"]*")?>(.*?)</span></span>', re.S)
 
 
@@ -125,8 +125,8 @@ def number_markers(body: str) -> str:
     def repl(m):
         i = next(n)
         notes.append(f'<li id="claim-note-{i}">{m.group(2)}</li>')
-        return (f'<button type="button" class="ihbook-claim-mark" aria-expanded="false" aria-describedby="claim-pop-{i}"'
-                f' aria-label="{m.group(1)}"><span class="ihbook-claim-n">{i}</span></button>'
+        return (f'<button type="button" class="ihbook-claim-mark" aria-expanded="false" aria-describedby="claim-pop-{i}">'
+                f'<span class="ihbook-claim-n">{i}</span>{m.group(1)}</button>'
                 f'<span class="ihbook-claim-pop" role="tooltip" id="claim-pop-{i}">{m.group(2)}</span></span>')
 
     body = _MARKER.sub(repl, body)

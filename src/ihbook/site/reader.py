@@ -155,17 +155,23 @@ TD = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.S)
 
 
 def _nowrap_ids(cell: str) -> str:
-    """Wrap ids (KR21-017, CF-ae74cf, Q-ch01-x) in text (not inside tags) with a no-break span."""
+    """Wrap ids (KR21-017, CF-ae74cf, Q-ch01-x) in a table cell's text with a no-break span;
+    inside <code>, only a code whose whole text is an id (other code may wrap)."""
+    if 'class="ihbook-id"' in cell:
+        return cell
     parts = re.split(r"(<[^>]+>)", cell)
-    inside_code = 0
+    in_code = False
     for i, part in enumerate(parts):
         if part.startswith("<"):
-            if re.match(r"<(code|span class=\"ihbook-id)", part):
-                inside_code += 1
-            elif part.startswith("</code") or (part == "</span>" and inside_code):
-                inside_code = max(inside_code - 1, 0)
+            if part.startswith("<code"):
+                in_code = True
+            elif part.startswith("</code"):
+                in_code = False
             continue
-        if not inside_code:
+        if in_code:
+            if ID_TEXT.fullmatch(part.strip()):
+                parts[i] = f'<span class="ihbook-id">{part}</span>'
+        else:
             parts[i] = ID_TEXT.sub(r'<span class="ihbook-id">\1</span>', part)
     return "".join(parts)
 

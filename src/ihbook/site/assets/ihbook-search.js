@@ -28,6 +28,12 @@
       searching: "正在搜索“[SEARCH_TERM]”……"
     }
   });
+  // a visible label for Pagefind's input (axe: label-title-only)
+  (function labelInput(tries) {
+    var input = el.querySelector("input.pagefind-ui__search-input");
+    if (input) { input.id = "ihbook-search-input"; return; }
+    if (tries > 0) setTimeout(function () { labelInput(tries - 1); }, 50);
+  })(100);
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) ui.triggerSearch(q);
 })();
