@@ -499,6 +499,24 @@ def glue_counts() -> None:
     glue("ch05-undated", Markdown(f"{c['undated']} 条"), display=False)
     glue("ch05-undated-r25", Markdown(f"{int(((_policies().year == '') & (_policies().source_id == 'report-2025')).sum())} 条"),
          display=False)
+    ids = insurance_pilot_ids()
+    glue("ch05-insurance-conflicts", Markdown("、".join(ids["conflicts"]) or "（无）"), display=False)
+    glue("ch05-insurance-undated", Markdown("、".join(ids["undated"]) or "（无）"), display=False)
+
+
+# The report's three counts of provinces piloting online 医保 settlement (sections 2.1, 5.3, 10.2).
+INSURANCE_PILOT = ("R25-025", "R25-156", "R25-302")
+
+
+def insurance_pilot_ids(claim_ids=INSURANCE_PILOT) -> dict[str, list[str]]:
+    """Selected from data, never typed: the conflicts of ``data/conflicts.csv`` among these claims
+    and the pairs of ``data/undated_pairs.csv`` (“not comparable, undated”) among them."""
+    from ihbook.evidence import conflicts, involving
+
+    want = set(claim_ids)
+    undated = [r.pair_id for r in conflicts.load_undated().itertuples()
+               if set(involving.claim_list(r.claim_ids)) <= want]
+    return {"conflicts": involving.conflict_ids(want, how="within"), "undated": undated}
 
 
 # --------------------------------------------------------------------------- the rulebook
