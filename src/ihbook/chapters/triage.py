@@ -35,8 +35,9 @@ import pandas as pd
 from ihbook.chapters import triage_cues as cues
 from ihbook.chapters import triage_redflags as redflags
 from ihbook.chapters.triage_cues import cn_number  # noqa: F401  (public)
-from ihbook.chapters.triage_lexicon import (DEPARTMENTS, INTERNAL, KINDS, LexiconError, Match,  # noqa: F401
-                                            check_lexicon, lexicon, recognise, tokenizer)
+from ihbook.chapters.triage_lexicon import (CHILD_TO_PAEDIATRICS, DEPARTMENTS, INTERNAL, KINDS,  # noqa: F401
+                                            PREGNANT_TO_OBSTETRICS, LexiconError, Match, check_lexicon, lexicon,
+                                            recognise, tokenizer)
 from ihbook.chapters.triage_normalize import MAX_CHARS, check_input, excerpt, has_chinese, normalize  # noqa: F401
 from ihbook.evidence.paths import DATA
 
@@ -47,8 +48,6 @@ UNKNOWN = "未识别"
 INVALID = "无效输入"
 DISCLAIMER = "教学演示，不是医疗建议：本演示不能判断病情，身体不适请咨询医生。"
 SAFETY_NET = "如果症状严重、突然出现或在加重，请立即线下就医或拨打 120。"
-CHILD_TO_PAEDIATRICS = INTERNAL | {"精神心理科", "耳鼻喉科"}
-PREGNANT_TO_OBSTETRICS = INTERNAL | {"妇科", "骨科", "泌尿外科", "精神心理科", "普通外科"}
 LOW_CONFIDENCE = 3       # a best score below this (one weak word) is a low-confidence answer
 
 

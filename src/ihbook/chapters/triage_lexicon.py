@@ -24,13 +24,25 @@ from ihbook.evidence.paths import DATA
 LEXICON = DATA / "triage_lexicon.csv"
 KINDS = {"symptom", "disease", "site"}
 SITE_WINDOW = 8
-DEPARTMENTS = ["急诊", "呼吸内科", "心血管内科", "消化内科", "神经内科", "内分泌科", "肾内科", "风湿免疫科", "血液科",
-               "感染科", "精神心理科", "普通外科", "骨科", "泌尿外科", "肛肠科", "乳腺外科", "皮肤科", "眼科", "耳鼻喉科",
-               "口腔科", "妇科", "产科", "儿科", "男科"]
-INTERNAL = {"呼吸内科", "心血管内科", "消化内科", "神经内科", "内分泌科", "肾内科", "风湿免疫科", "血液科", "感染科"}
+DEPARTMENTS_FILE = DATA / "triage_departments.csv"
+
+
+def _departments() -> pd.DataFrame:
+    return pd.read_csv(DEPARTMENTS_FILE, dtype=str, keep_default_na=False)
+
+
+def _flagged(column: str) -> set[str]:
+    df = _departments()
+    return set(df.department[df[column] == "true"])
+
+
+DEPARTMENTS = list(_departments().department)                 # data/triage_departments.csv
+INTERNAL = _flagged("internal")
+CHILD_TO_PAEDIATRICS = _flagged("child_to_paediatrics")
+PREGNANT_TO_OBSTETRICS = _flagged("pregnant_to_obstetrics")
+SURFACE_KEEP = _flagged("site_keeps_skin")   # sites whose skin changes stay theirs (眼、耳、口、肛门…)
 ITCH = {"痒", "痒痒", "痒得", "发痒", "刺挠", "痕"}
 SAFE_SINGLE = {"咳", "痒", "喘"}    # one-character words safe to find inside other words
-SURFACE_KEEP = {"眼科", "耳鼻喉科", "口腔科", "肛肠科", "妇科", "男科", "泌尿外科"}  # sites whose skin stays theirs
 
 
 class LexiconError(ValueError):
