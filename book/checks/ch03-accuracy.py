@@ -10,16 +10,17 @@ test = {'name': 'ch03-accuracy',
                         'points': 1,
                         'failure_message': 'n_unknown 和 n_wrong_dept 应当是两个计数（整数）。',
                         'success_message': None},
-                       {'code': ">>> __import__('ihbook.site.checks', "
-                                "fromlist=['digest']).digest(int(n_unknown), 0) == 'da685636afa6b719'\n"
+                       {'code': '>>> bool(int(n_unknown) + int(n_wrong_dept) == int(((triage.evaluate().set '
+                                "== '改写挑战') & ~triage.evaluate().correct).sum()))\n"
                                 'True',
                         'hidden': False,
                         'locked': False,
                         'points': 1,
-                        'failure_message': '“未识别”的条数不对：只看改写挑战组（ev.set == "改写挑战"）里答错的例句。',
+                        'failure_message': '两类加起来应当等于改写挑战组（ev.set == "改写挑战"）里答错的例句数。',
                         'success_message': None},
-                       {'code': ">>> __import__('ihbook.site.checks', "
-                                "fromlist=['digest']).digest(int(n_wrong_dept), 0) == '2c323c2ea9deb7fd'\n"
+                       {'code': ">>> bool(int(n_wrong_dept) == int(((triage.evaluate().set == '改写挑战') & "
+                                '~triage.evaluate().correct & (triage.evaluate().predicted != '
+                                'triage.UNKNOWN)).sum()))\n'
                                 'True',
                         'hidden': False,
                         'locked': False,
