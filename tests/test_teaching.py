@@ -645,3 +645,10 @@ def test_slides_are_generated_offline(tmp_path):
     assert "{term}" not in page and "{glue" not in page
     with pytest.raises(slides.SlidesError):
         slides.session_html(9)
+
+
+def test_chapter_status_lists_every_item_with_a_known_state():
+    df = teaching.chapter_status()
+    assert list(df.columns) == ["章节", "项目", "状态"]
+    assert set(df["状态"]) <= {"当前", "未插入", "未插入或已改动", "旧版本", "需重新执行"}
+    assert {f"book/{c}" for c in CHAPTERS} <= set(df["章节"])

@@ -229,3 +229,42 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def chapter_status() -> "pd.DataFrame":
+    """For every chapter: which teaching items are inserted and whether each inserted copy is
+    still the current one (starter and check cells, 想一想 boxes, the quiz output). A chapter
+    owner re-inserts or re-executes where 状态 is not “当前”. Command:
+    ``python -c "from ihbook.site import teaching; print(teaching.chapter_status().to_string())"``."""
+    import nbformat
+
+    from ihbook.site import quiz
+
+    rows = []
+    docs = sorted({e["chapter"] for e in checks.exercises()} | {t["chapter"] for t in load_think()})
+    for doc in docs:
+        path = ROOT / f"{doc}.ipynb"
+        if not path.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        code = [c.source.strip() for c in nb.cells if c.cell_type == "code"]
+        md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        for e in checks.exercises(doc):
+            st = starter(e["label"]).strip()
+            rows.append({"章节": doc, "项目": f"起始代码 {e['label']}",
+                         "状态": "当前" if st in code else ("未插入" if f":label: {e['label']}" in md or not e.get("exists_in_chapter", True) else "未插入或已改动")})
+            if e.get("check"):
+                rows.append({"章节": doc, "项目": f"检查 {e['check']}", "状态": "当前" if check_cell(e["label"]) in code else "未插入"})
+        key = checks.doc_key(doc)
+        for i, t in enumerate(thinks(key)):
+            body = t["prompt"]
+            state = "当前" if body in md else ("旧版本" if "想一想" in md else "未插入")
+            rows.append({"章节": doc, "项目": f"想一想 {i + 1}", "状态": state})
+        quiz_cells = [c for c in nb.cells if c.cell_type == "code" and "quiz.show" in c.source]
+        if key.isdigit():
+            if not quiz_cells:
+                rows.append({"章节": doc, "项目": "小测验", "状态": "未插入"})
+            else:
+                out = "".join("".join(o.get("data", {}).get("text/html", "")) for o in quiz_cells[0].get("outputs", []))
+                rows.append({"章节": doc, "项目": "小测验", "状态": "当前" if out.strip() == quiz.render(key).strip() else "需重新执行"})
+    return pd.DataFrame(rows, columns=["章节", "项目", "状态"])
