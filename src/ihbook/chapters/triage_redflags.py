@@ -36,6 +36,7 @@ from ihbook.evidence.paths import DATA
 CATEGORIES = DATA / "triage_redflags.csv"
 CONCEPTS = DATA / "triage_concepts.csv"
 RULES = DATA / "triage_redflag_rules.csv"
+GUIDELINES = DATA / "reference" / "guidelines.csv"
 EMERGENCY = "请立即线下就医或拨打 120"
 GAP = re.compile(r"~(\d+)")
 CROSS = re.compile(r"~~(\d+)")
@@ -60,6 +61,18 @@ class Hit:
 def categories() -> pd.DataFrame:
     """The red-flag categories with their guideline source (``url``, ``guideline_quote``)."""
     return pd.read_csv(CATEGORIES, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def guidelines() -> dict[str, dict]:
+    """The guideline pages behind the categories (``data/reference/guidelines.csv``), by ``ref_id``."""
+    df = pd.read_csv(GUIDELINES, dtype=str, keep_default_na=False)
+    return {r["ref_id"]: r for r in df.to_dict("records")}
+
+
+def guideline_ids() -> list[str]:
+    """The ``ref_id`` of every page the categories rest on, in the categories' order (for a 编者注)."""
+    return list(dict.fromkeys(categories().ref_id))
 
 
 @lru_cache(maxsize=None)
@@ -97,6 +110,11 @@ def check() -> list[str]:
                 errors.append(f"triage_redflags.csv 第 {i} 行，列 {col}：不能为空")
         if not r["url"].startswith("http"):
             errors.append(f"triage_redflags.csv 第 {i} 行，列 url：应为网址")
+        page = guidelines().get(r.get("ref_id", ""))
+        if page is None:
+            errors.append(f"triage_redflags.csv 第 {i} 行，列 ref_id：“{r.get('ref_id', '')}”不在 {GUIDELINES.name} 中")
+        elif page["url"] != r["url"]:
+            errors.append(f"triage_redflags.csv 第 {i} 行，列 url：与 {GUIDELINES.name} 中 {r['ref_id']} 的网址不同")
     known = set(cats.category)
     seen = set()
     for i, r in enumerate(rules().to_dict("records"), start=2):
@@ -164,8 +182,9 @@ def present(hits: list[Hit]) -> list[Hit]:
 
 
 def guideline_table() -> pd.DataFrame:
-    """One row per category: Chinese name, the guideline, its address and verbatim quote."""
+    """One row per category: Chinese name, the guideline, its address, verbatim quote and reference id."""
     df = categories()
     n = rules().groupby("category").size()
     return pd.DataFrame({"类别": df.name, "规则数": [int(n.get(c, 0)) for c in df.category],
-                         "依据": df.guideline, "原文": df.guideline_quote, "网址": df.url}).set_index("类别")
+                         "依据": df.guideline, "原文": df.guideline_quote, "网址": df.url,
+                         "编号": df.ref_id}).set_index("类别")

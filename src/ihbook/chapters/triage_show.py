@@ -170,24 +170,20 @@ def live_widget():
     return ui
 
 
+GUIDELINE_NOTE = ("五份来源都没有给出急症的清单。演示的红旗类别取自公开的急救指南和医院的急诊分级文件（下列页面），"
+                  "每一类依据哪一页、页面原文是什么，见下表和 data/triage_redflags.csv。它们只用来决定“哪些情况必须让病人"
+                  "马上线下就医”，不是诊断标准。")
+
+
 def guideline_note_html() -> str:
-    """The 编者按 naming the published guidelines behind the red-flag categories (escaped)."""
-    cats = redflags.categories()
-    items = "".join(
-        f"<li><b>{_esc(r.name)}</b>：{_esc(r.publisher)}《{_esc(r.guideline)}》原文：“{_esc(r.guideline_quote)}”"
-        f'　<a href="{_esc(r.url)}" rel="noopener nofollow">读到的网页</a></li>' for r in cats.itertuples())
-    return ('<div class="ihbook-editor-note" role="note" aria-label="编者按" '
-            'style="border-left:4px solid #a84300;padding:0.1em 0 0.1em 1em;margin:1em 0">'
-            "<p><strong>编者按</strong>　五份来源都没有给出急症的清单。演示的红旗类别取自公开的急救指南和医院的急诊分级文件，"
-            "每一类的出处与原文摘录记在 <code>data/triage_redflags.csv</code>（下列各条）。它们只用来决定“哪些情况必须让病人马上线下就医”，"
-            f"不是诊断标准。</p><ul>{items}</ul></div>")
+    """The 编者注 naming the published guideline pages behind the red-flag categories (escaped)."""
+    from ihbook.show.notes import editor_note_html
+
+    return editor_note_html(";".join(redflags.guideline_ids()), GUIDELINE_NOTE)
 
 
 def guideline_note() -> None:
-    """Display :func:`guideline_note_html` (with a plain-text twin for nbval)."""
-    from IPython.display import display
+    """Display the 编者注 (rows of data/reference/guidelines.csv, via ihbook.show.notes.editor_note)."""
+    from ihbook.show.notes import editor_note
 
-    cats = redflags.categories()
-    plain = "【编者按】红旗类别的出处：\n" + "\n".join(
-        f"- {r.name}：{r.publisher}《{r.guideline}》“{r.guideline_quote}” {r.url}" for r in cats.itertuples())
-    display({"text/html": guideline_note_html(), "text/plain": plain}, raw=True)
+    editor_note(";".join(redflags.guideline_ids()), GUIDELINE_NOTE)

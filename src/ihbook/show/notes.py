@@ -4,7 +4,9 @@ A fact that is not in the five sources (an official statistic, a filing, a rule)
 styled editor's note that names its row in ``data/reference/`` — publisher, document, date and
 the address where it was read — so a reader can check it and a test can prove it is sourced:
 :func:`unsourced_notes` scans notebooks, Markdown pages and CSV files for "编者注" and reports
-every one without an existing reference id (``REF-…`` or ``R-…``).
+every one without an existing reference id (``REF-…`` or ``R-…``). Known ids are those of
+statistics.csv and rules.csv (:func:`ihbook.evidence.reference.ref_ids`) and of the guideline
+pages in ``data/reference/guidelines.csv`` (:func:`known_ids`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,26 @@ from pathlib import Path
 from ihbook.evidence import reference
 
 LABEL = "编者注"
+GUIDELINES = reference.REFERENCE / "guidelines.csv"   # published triage guidelines (chapter 3)
+
+
+def _guidelines() -> dict[str, dict]:
+    """The guideline pages (``data/reference/guidelines.csv``) by ``ref_id``; a note may cite them."""
+    if not GUIDELINES.exists():
+        return {}
+    import pandas as pd
+
+    df = pd.read_csv(GUIDELINES, dtype=str, keep_default_na=False)
+    return {r["ref_id"]: {**r, "kind": "guideline"} for r in df.to_dict("records")}
+
+
+def known_ids() -> set[str]:
+    """Every id a note may cite: statistics, rules and guideline pages."""
+    return reference.ref_ids() | set(_guidelines())
+
+
+def _row(ref_id: str) -> dict:
+    return _guidelines().get(ref_id) or reference.reference_row(ref_id)
 
 
 class NoteError(ValueError):
@@ -38,7 +60,7 @@ def editor_note_html(ref_id: str, text: str) -> str:
     rows = []
     for rid in ids:
         try:
-            rows.append(reference.reference_row(rid))
+            rows.append(_row(rid))
         except KeyError as e:
             raise NoteError(str(e).strip("'\"")) from None
     refs = []
@@ -58,7 +80,7 @@ def editor_note_html(ref_id: str, text: str) -> str:
 
 
 def editor_note_text(ref_id: str, text: str) -> str:
-    rows = [reference.reference_row(r.strip()) for r in ref_id.split(";") if r.strip()]
+    rows = [_row(r.strip()) for r in ref_id.split(";") if r.strip()]
     refs = "；".join(f"{_ref_line(r)} {r.get('url', '')}〔{r['ref_id']}〕" for r in rows)
     return f"【{LABEL}】{text.strip()}\n依据：{refs}"
 
@@ -115,7 +137,7 @@ def unsourced_notes(paths, known: set[str] | None = None) -> list[str]:
     the word) is not a note. Returns readable problems (file, place, snippet); empty when all
     notes are sourced.
     """
-    known = reference.ref_ids() if known is None else known
+    known = known_ids() if known is None else known
     files: list[Path] = []
     for p in paths:
         p = Path(p)
