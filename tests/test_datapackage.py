@@ -77,13 +77,17 @@ def test_a_failing_or_broken_check_is_reported(monkeypatch):
 
 
 def test_a_stale_generated_file_is_named(tmp_path, monkeypatch):
-    target = tmp_path / "datapackage.json"
+    """On copies in a temporary folder: the test never writes the tracked files."""
+    target, readme = tmp_path / "datapackage.json", tmp_path / "README.md"
     target.write_text("{}", encoding="utf-8")
+    readme.write_text((DATA / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(generate, "DATAPACKAGE", target)
-    assert [s for s, _ in generate.stale(["datapackage"])] == ["datapackage"]
+    monkeypatch.setattr(generate, "README", readme)
+    assert target in [p for _, p in generate.stale(["datapackage"])]
     assert generate.main(["--check", "datapackage"]) == 1
     generate.generate(["datapackage"])
     assert generate.stale(["datapackage"]) == []
+    assert generate.TABLES_START in readme.read_text(encoding="utf-8")
 
 
 def test_load_table_of_every_registered_table():
