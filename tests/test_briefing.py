@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from ihbook.chapters import briefing
+from ihbook.chapters import briefing_messages as brief
 from ihbook.evidence import conflicts
 from ihbook.site import datapage
 from ihbook.evidence import ledger
@@ -32,9 +33,14 @@ def test_items_come_from_the_ledger():
         assert (BOOK.parent / f"{it['chapter']}.ipynb").is_file()
 
 
-def test_the_briefing_mixes_kinds_of_numbers():
-    kinds = {it["kind"] for it in briefing.items()}
-    assert {"observed", "estimate", "forecast"} <= kinds
+def test_the_numbers_are_dated_attributed_or_officially_checked():
+    """Fewer, better numbers: none from the source the book does not rely on unless officially
+    checked, no unattributed or anecdotal figure unless officially checked, no forecast."""
+    for it in briefing.items():
+        ok, why = brief.claim_may_back(it["claim_id"])
+        assert ok, f"{it['claim_id']}: {why}"
+        assert it["kind"] not in ("forecast", "target"), it["claim_id"]
+    assert len({it["kind"] for it in briefing.items()}) >= 2  # still more than one kind of number
 
 
 def test_every_conflict_of_a_claim_is_flagged():
@@ -146,3 +152,144 @@ def test_site_copy_of_the_data(tmp_path):
     for rel in files:
         assert (tmp_path / "data" / rel).read_bytes() == (datapage.DATA / rel).read_bytes()
     assert datapage.copy_to_site(tmp_path) == []  # unchanged files are not copied again
+
+
+# --- key messages (ihbook.chapters.briefing_messages) --------------------------------------
+
+def test_messages_table_is_sound():
+    assert brief.check_messages() == []
+    df = brief.load_messages()
+    assert brief.MIN_MESSAGES <= len(df) <= brief.MAX_MESSAGES
+    assert list(df.order) == sorted(df.order)
+
+
+def test_every_message_figure_comes_from_data():
+    from ihbook.evidence import reference
+
+    cards = reference.source_cards().set_index("source_id")
+    n = 0
+    for m in brief.messages():
+        assert m["figures"], m["message_id"]
+        for f in m["figures"]:
+            n += 1
+            if f["kind"] == "claim":
+                c = ledger.claim(f["id"])
+                assert f["value"] == ledger.display_value(c)
+                assert sorted(f["conflicts"]) == sorted(
+                    r.conflict_id for r in conflicts.load_conflicts().itertuples() if f["id"] in r.claim_ids.split(";"))
+                v = brief.verdict(f["id"])
+                if v and v["verdict"] != "no_counterpart":
+                    assert f["verdict"] == v["verdict_label"]
+                assert f["value"] in m["body"]
+            elif f["kind"] == "ref":
+                r = reference.reference_row(f["id"])
+                assert r["value_text"] in f["value"] and r["unit"] in f["value"]
+            elif f["kind"] == "rule":
+                assert f["id"] in set(reference.load_rules().rule_id)
+            else:
+                _, sid, field = f["id"].split(":")
+                x = cards.loc[sid, field]
+                assert f["value"] == (f"{x:.0%}" if brief.CARD_FIELDS[field] == "share" else f"{int(x)}")
+    assert n >= 10
+
+
+def test_linked_chapters_show_every_id():
+    """Every id behind a message appears in a chapter the message links; every number of the
+    table appears in the chapter its row links."""
+    for m in brief.messages():
+        for f in m["figures"]:
+            assert any(brief.shown_in(f["id"], ch) for ch, _, _ in m["chapters"]), (m["message_id"], f["id"])
+    for it in briefing.items():
+        assert brief.shown_in(it["claim_id"], it["chapter"]), (it["claim_id"], it["chapter"])
+
+
+def test_messages_carry_source_year_and_flags():
+    items = brief.messages()
+    text = brief.render_messages_text(items)
+    for m in items:
+        for f in m["figures"]:
+            if f["kind"] == "claim":
+                c = ledger.claim(f["id"])
+                assert sources.short_name(c["source_id"]) in f["evidence"]  # source and its year
+                for cid in f["conflicts"]:
+                    assert cid in text
+    assert any(f["conflicts"] for m in items for f in m["figures"]), "no conflict flag at all"
+    assert any(f["verdict"] for m in items for f in m["figures"]), "no official verdict at all"
+
+
+def test_the_reliance_rule_holds_in_the_messages():
+    from ihbook.evidence import reference
+
+    cards = reference.source_cards()
+    unreliable = set(reference.not_relied_on(cards).query("not relied_on").source_id)
+    for m in brief.messages():
+        for f in m["figures"]:
+            if f["kind"] == "claim" and f["source_id"] in unreliable:
+                assert brief.verdict(f["id"])["verdict"] in ("agrees", "disagrees", "definition"), f["id"]
+
+
+def test_messages_html_is_escaped_and_linked():
+    item = dict(brief.messages()[0], headline="<script>x</script>")
+    body = brief.render_messages_html([item])
+    assert "<script>x" not in body and "&lt;script&gt;" in body
+    p = _Collect()
+    p.feed(brief.render_messages_html() + brief.render_numbers_html())
+    for href in p.hrefs:
+        assert (BOOK / href).with_suffix(".ipynb").is_file(), href
+
+
+def _write_messages(tmp_path, rows):
+    path = tmp_path / "briefing_messages.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(brief.COLUMNS)
+        w.writerows(rows)
+    return path
+
+
+def test_bad_messages_are_reported_in_chinese(tmp_path):
+    good = list(csv.reader((brief.MESSAGES).open(encoding="utf-8")))[1:]
+    assert brief.check_messages(_write_messages(tmp_path, good)) == []
+    weak = next(c for c in ledger.load_claims().itertuples()
+                if c.source_id == "report-2025" and brief.verdict(c.claim_id) is None)
+    bad = good[:-1] + [["9", "bad", "一个判断。", f"手写了 3.64 亿人，{{{weak.claim_id}}}、{{XX99-999}}、{{REF-NOPE-1}}、{{IR20-012}}",
+                        "book/05_policy"]]
+    errors = brief.check_messages(_write_messages(tmp_path, bad))
+    reasons = " ".join(e.reason for e in errors)
+    assert "手写数字" in reasons
+    assert f"{weak.claim_id} 不能作要点依据" in reasons
+    assert "账本中没有“XX99-999”" in reasons and "官方统计表中没有“REF-NOPE-1”" in reasons
+    assert "所链接的章节都没有展示 IR20-012" in reasons  # chapter 5 does not show it
+    assert all(e.row == len(bad) + 1 for e in errors if e.column != "（整表）")
+    assert any("5–7" in str(e) for e in brief.check_messages(_write_messages(tmp_path, good[:2])))
+
+
+def test_briefing_page_calls_the_messages_then_the_numbers():
+    import json
+
+    nb = json.loads((BOOK / "briefing.ipynb").read_text(encoding="utf-8"))
+    code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert any("show_messages()" in c for c in code) and any("show_numbers()" in c for c in code)
+    assert [i for i, c in enumerate(code) if "show_messages" in c][0] < [i for i, c in enumerate(code) if "show_numbers" in c][0]
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_briefing_prints_on_one_a4_page(browser, site_url, html_dir, tmp_path):
+    """The briefing fits ONE printed A4 page (scripts/pdf.py, the code behind
+    `bash scripts/pdf.sh --briefing-only`, after `bash scripts/build.sh`)."""
+    import importlib.util
+    import shutil
+    import subprocess
+
+    spec = importlib.util.spec_from_file_location("ihbook_pdf_script", BOOK.parent / "scripts" / "pdf.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    pdf = mod.make_briefing(browser, site_url, tmp_path)
+    pdfinfo = shutil.which("pdfinfo")
+    assert pdfinfo, "pdfinfo not found: run bash scripts/setup.sh as root (installs poppler-utils)"
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    w, h = (float(x) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(w), round(h)) == (595, 842), f"not A4: {w} x {h} pt"
+    assert pages == 1, f"the briefing prints on {pages} A4 pages, not one"

@@ -1,0 +1,431 @@
+"""The briefing's key messages: judgements a busy reader can use, each backed by figures from data.
+
+The one-page briefing (``book/briefing.ipynb``) opens with five to seven messages and then the
+numbers table of :mod:`ihbook.chapters.briefing`. A message is editorial text kept as data in
+``data/briefing_messages.csv`` (schema ``data/schemas/briefing_messages.json``): a headline (the
+judgement), a short body, and the chapters that show the evidence. The text contains no digits:
+every figure is a placeholder in braces that is filled in at render time from data —
+
+``{GY24-001}``
+    a ledger claim: the value as the source wrote it, with the source and the period. Only
+    claims that are dated and attributed, or officially checked (:func:`ihbook.evidence.
+    reference.verdict_for`), may back a message; a claim of the source the book does not rely
+    on (:func:`ihbook.evidence.reference.not_relied_on`) only when officially checked.
+``{REF-CNNIC-2023H2-users}``
+    a row of ``data/reference/statistics.csv`` (official statistics, company filings).
+``{R-2018-IDM-scope}``
+    a row of ``data/reference/rules.csv``: the document, its issuer and date.
+``{card:report-2025:n_agrees}``
+    a figure of a source card (:func:`ihbook.evidence.reference.source_cards`).
+
+Under each message a line lists the evidence: id, source and year, kind, the official verdict
+and every conflict of ``data/conflicts.csv`` that involves the claim. :func:`check_messages`
+reports every problem (unknown id, digit typed into the text, claim that may not back a
+headline, a chapter that does not show the id) as a :class:`~ihbook.evidence.ledger.DataError`.
+
+    from ihbook.chapters import briefing_messages as brief
+    brief.show_messages()      # the messages (HTML + plain text)
+    brief.show_numbers()       # the numbers table, compact, for one printed page
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from ihbook.evidence import involving, ledger, reference, sources
+from ihbook.evidence.ledger import DataError, LedgerError
+from ihbook.evidence.paths import BOOK, DATA
+from ihbook.show import kit
+
+MESSAGES = DATA / "briefing_messages.csv"
+COLUMNS = ["order", "message_id", "headline", "text", "chapters"]
+MIN_MESSAGES, MAX_MESSAGES = 5, 7
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+DIGIT = re.compile(r"[0-9０-９]")
+CHAPTER = re.compile(r"^book/(\d{2})_[a-z_]+$")
+WEAK_KINDS = {"unattributed", "anecdote"}
+CARD_FIELDS = {"n_figures": "count", "n_attributed": "count", "share_attributed": "share",
+               "n_checked": "count", "n_agrees": "count", "share_agrees": "share",
+               "n_anecdote": "count", "share_anecdote": "share", "n_within_conflicts": "count"}
+SHORT_PUBLISHERS = {"中国互联网络信息中心（CNNIC）": "CNNIC", "国家卫生健康委员会": "国家卫健委",
+                    "国家统计局": "国家统计局"}
+QUALIFIERS = {"over": "超过", "approx": "约", "under": "不足"}
+E = html.escape
+
+
+# ------------------------------------------------------------------------------- data
+
+def _read(path=MESSAGES) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def placeholders(text: str) -> list[str]:
+    """The ids in braces in a message text, in order."""
+    return PLACEHOLDER.findall(text)
+
+
+def chapters_of(cell: str) -> list[str]:
+    return [c.strip() for c in cell.split(";") if c.strip()]
+
+
+@lru_cache(maxsize=None)
+def _notebook_text(docname: str) -> str:
+    """A chapter notebook's sources and outputs as one string (what the reader can see)."""
+    nb = json.loads((BOOK.parent / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        parts.append("".join(cell["source"]))
+        for o in cell.get("outputs", []):
+            for v in o.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
+            parts.append("".join(o.get("text", "")))
+    return "\n".join(parts)
+
+
+def shown_in(ident: str, docname: str) -> bool:
+    """Whether a chapter shows an id (a claim, reference or rule id; for a card figure, the
+    source cards)."""
+    text = _notebook_text(docname)
+    if ident.startswith("card:"):
+        return "ihbook-source-card" in text
+    return any(re.search(rf"(?<![A-Za-z0-9-]){re.escape(i)}(?![A-Za-z0-9])", text) is not None
+               for i in same_statement(ident))
+
+
+def same_statement(ident: str) -> set[str]:
+    """A claim id and the ids of its repeats (``same_as`` either way): one statement, shown
+    wherever any of its occurrences is."""
+    if kind_of(ident) != "claim":
+        return {ident}
+    c = ledger.load_claims()
+    first = c.loc[c.claim_id == ident, "same_as"]
+    root = first.iloc[0] if len(first) and first.iloc[0] else ident
+    return {root} | set(c.loc[c.same_as == root, "claim_id"])
+
+
+@lru_cache(maxsize=None)
+def _cards() -> pd.DataFrame:
+    return reference.source_cards().set_index("source_id")
+
+
+@lru_cache(maxsize=None)
+def _relied() -> dict[str, bool]:
+    rel = reference.not_relied_on(reference.source_cards())
+    return dict(zip(rel.source_id, rel.relied_on))
+
+
+@lru_cache(maxsize=None)
+def _verdicts() -> dict[str, dict]:
+    return {r["claim_id"]: r for r in reference.crosscheck().to_dict("records")}
+
+
+def verdict(claim_id: str) -> dict | None:
+    """The official cross-check of a claim (as :func:`ihbook.evidence.reference.verdict_for`,
+    computed once per session)."""
+    return _verdicts().get(claim_id)
+
+
+def _rules() -> pd.DataFrame:
+    return reference.load_rules().set_index("rule_id")
+
+
+def kind_of(ident: str) -> str:
+    """``claim``, ``ref``, ``rule``, ``card`` or ``unknown``."""
+    if ident.startswith("card:"):
+        return "card"
+    if reference.RULE_ID.match(ident):
+        return "rule"
+    if reference.REF_ID.match(ident):
+        return "ref"
+    if ledger.CLAIM_ID.match(ident):
+        return "claim"
+    return "unknown"
+
+
+def claim_may_back(claim_id: str) -> tuple[bool, str]:
+    """Whether a claim may back a headline, and why not: dated and attributed, or officially
+    checked; a claim of a source the book does not rely on only when officially checked."""
+    c = ledger.claim(claim_id)
+    v = verdict(claim_id)
+    checked = v is not None and v["verdict"] in ("agrees", "disagrees", "definition")
+    if checked:
+        return True, ""
+    if not _relied().get(c["source_id"], True):
+        return False, f"{sources.short_name(c['source_id'])}的数字未经官方核对，不作要点依据"
+    if c["kind"] in WEAK_KINDS:
+        return False, f"类型为“{ledger.KIND_LABELS[c['kind']]}”，且未经官方核对"
+    if not c["period"]:
+        return False, "没有时期，且未经官方核对"
+    return True, ""
+
+
+def _without_names(text: str) -> str:
+    """Text with the sources' publisher names removed (a name such as 36氪 is not a figure)."""
+    for sid in sources.load_sources().source_id:
+        text = text.replace(_publisher(sid), "")
+    return text
+
+
+def check_messages(path=MESSAGES) -> list[DataError]:
+    """Every problem in the messages table, with file, row, column and reason."""
+    name = "data/briefing_messages.csv"
+    df = _read(path)
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        return [DataError(name, 1, ",".join(missing), "缺少必需的列")]
+    errors: list[DataError] = []
+    claims = set(ledger.load_claims().claim_id)
+    refs = set(reference.load_statistics().ref_id)
+    rules = set(reference.load_rules().rule_id)
+    for line, row in enumerate(df.to_dict("records"), start=2):
+        if not row["order"].isdigit():
+            errors.append(DataError(name, line, "order", f"“{row['order']}”不是正整数"))
+        for col in ("headline", "text"):
+            bare = _without_names(PLACEHOLDER.sub("", row[col]))
+            if not bare.strip():
+                errors.append(DataError(name, line, col, "为空"))
+            elif DIGIT.search(bare):
+                errors.append(DataError(name, line, col, "正文中不能手写数字：数字只从编号来（写成 {编号}）"))
+        chs = chapters_of(row["chapters"])
+        bad_ch = [c for c in chs if not CHAPTER.match(c) or not (BOOK.parent / f"{c}.ipynb").is_file()]
+        if not chs or bad_ch:
+            errors.append(DataError(name, line, "chapters", f"“{row['chapters']}”不是已有的章节（book/NN_name，用 ; 分隔）"))
+            chs = [c for c in chs if c not in bad_ch]
+        ids = placeholders(row["text"])
+        if not ids:
+            errors.append(DataError(name, line, "text", "没有任何数字或依据（{编号}）"))
+        for ident in ids:
+            k = kind_of(ident)
+            if k == "claim":
+                if ident not in claims:
+                    errors.append(DataError(name, line, "text", f"账本中没有“{ident}”"))
+                    continue
+                ok, why = claim_may_back(ident)
+                if not ok:
+                    errors.append(DataError(name, line, "text", f"{ident} 不能作要点依据：{why}"))
+            elif k == "ref" and ident not in refs:
+                errors.append(DataError(name, line, "text", f"官方统计表中没有“{ident}”"))
+                continue
+            elif k == "rule" and ident not in rules:
+                errors.append(DataError(name, line, "text", f"规则表中没有“{ident}”"))
+                continue
+            elif k == "card":
+                parts = ident.split(":")
+                if len(parts) != 3 or parts[1] not in _cards().index or parts[2] not in CARD_FIELDS:
+                    errors.append(DataError(name, line, "text", f"“{ident}”不是来源卡片上的数字（card:来源:字段）"))
+                    continue
+            elif k == "unknown":
+                errors.append(DataError(name, line, "text", f"“{ident}”不是已知的编号"))
+                continue
+            if chs and not any(shown_in(ident, c) for c in chs):
+                errors.append(DataError(name, line, "chapters", f"所链接的章节都没有展示 {ident}"))
+    for col in ("order", "message_id"):
+        for value in df[col][df[col].duplicated()]:
+            errors.append(DataError(name, len(df) + 1, col, f"“{value}”重复"))
+    if not MIN_MESSAGES <= len(df) <= MAX_MESSAGES:
+        errors.append(DataError(name, len(df) + 1, "（整表）",
+                                f"简报应有 {MIN_MESSAGES}–{MAX_MESSAGES} 条要点，实有 {len(df)} 条"))
+    return errors
+
+
+def load_messages(path=MESSAGES) -> pd.DataFrame:
+    """The messages, checked, in display order."""
+    errors = check_messages(path)
+    if errors:
+        raise LedgerError(errors)
+    df = _read(path)
+    df["order"] = df["order"].astype(int)
+    return df.sort_values("order").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------- figures
+
+def _publisher(source_id: str) -> str:
+    return sources.source(source_id)["publisher"].split("（")[0]
+
+
+def _date_label(d: str) -> str:
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-\d{2})?", d or "")
+    if not m:
+        return d
+    return f"{m.group(1)}年" + (f"{int(m.group(2))}月" if m.group(2) else "")
+
+
+def _period_label(p: str) -> str:
+    from ihbook.chapters.briefing import period_label
+    return period_label(p)
+
+
+def figure(ident: str) -> dict:
+    """One placeholder resolved from data: ``inline`` (what the sentence shows), ``evidence``
+    (the line under the message) and, for claims, ``conflicts`` and ``verdict``."""
+    k = kind_of(ident)
+    if k == "claim":
+        c = ledger.claim(ident)
+        v = verdict(ident)
+        vlabel = v["verdict_label"] if v and v["verdict"] != "no_counterpart" else ""
+        conf = involving.conflict_ids(ident)
+        parts = [f"{ident} {sources.short_name(c['source_id'])}", ledger.KIND_LABELS[c["kind"]]]
+        if vlabel:
+            parts.append(f"官方核对：{vlabel}")
+        if conf:
+            parts.append("有冲突 " + "、".join(conf))
+        return {"id": ident, "kind": k, "value": ledger.display_value(c),
+                "inline": f"{ledger.display_value(c)}（{_publisher(c['source_id'])}，{_period_label(c['period'])}）",
+                "evidence": "·".join(parts), "conflicts": conf, "verdict": vlabel,
+                "source_id": c["source_id"]}
+    if k == "ref":
+        r = reference.reference_row(ident)
+        value = f"{QUALIFIERS.get(r.get('qualifier', ''), '')}{r['value_text']}{r['unit']}"
+        pub = SHORT_PUBLISHERS.get(r["publisher"], r["publisher"])
+        own = "" if str(r.get("publisher_own", "")).lower() == "true" else "，转述页"
+        return {"id": ident, "kind": k, "value": value,
+                "inline": f"{value}（{pub}，{_period_label(r['period'])}）",
+                "evidence": f"{ident} {pub}《{r['document']}》{own}", "conflicts": [], "verdict": ""}
+    if k == "rule":
+        r = _rules().loc[ident]
+        return {"id": ident, "kind": k, "value": r["title"],
+                "inline": f"《{r['title']}》（{_date_label(r['date'])}）",
+                "evidence": f"{ident} {r['issuer']}，{r['date']}，{r['status']}", "conflicts": [], "verdict": ""}
+    if k == "card":
+        _, sid, field = ident.split(":")
+        x = _cards().loc[sid, field]
+        value = f"{x:.0%}" if CARD_FIELDS[field] == "share" else f"{int(x)}"
+        return {"id": ident, "kind": k, "value": value, "inline": value,
+                "evidence": f"来源卡片 {sources.short_name(sid)}", "conflicts": [], "verdict": ""}
+    raise KeyError(f"“{ident}”不是已知的编号")
+
+
+def fill(text: str) -> str:
+    """A message text with every placeholder replaced by its inline figure (plain text)."""
+    return PLACEHOLDER.sub(lambda m: figure(m.group(1))["inline"], text)
+
+
+def chapter_label(docname: str) -> str:
+    return f"第{int(CHAPTER.match(docname).group(1))}章"
+
+
+def messages() -> list[dict]:
+    """One dict per message, everything a renderer needs, read from data."""
+    out = []
+    for row in load_messages().to_dict("records"):
+        ids = list(dict.fromkeys(placeholders(row["text"])))
+        figs = [figure(i) for i in ids]
+        out.append({"order": row["order"], "message_id": row["message_id"], "headline": row["headline"],
+                    "text": row["text"], "body": fill(row["text"]), "figures": figs,
+                    "chapters": [(c, chapter_label(c), c.removeprefix("book/") + ".html")
+                                 for c in chapters_of(row["chapters"])]})
+    return out
+
+
+# ------------------------------------------------------------------------------- rendering
+
+_STYLE = ("<style>.ihbook-brief-msgs{margin:0.2em 0 0.6em 1.4em;padding:0}"
+          ".ihbook-brief-msgs>li{margin:0 0 0.45em 0}"
+          ".ihbook-brief-msgs p{margin:0}"
+          ".ihbook-brief-ev{font-size:0.82em;opacity:0.85}"
+          ".ihbook-brief-numbers{font-size:0.86em}"
+          ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.15em 0.5em 0.15em 0}"
+          "@media print{.ihbook-brief-msgs{font-size:9pt;line-height:1.35}"
+          ".ihbook-brief-msgs>li{margin-bottom:0.25em}"
+          ".ihbook-brief-numbers{font-size:7.8pt;line-height:1.25}"
+          ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.05em 0.4em 0.05em 0}"
+          "h1{font-size:1.35rem!important;margin-bottom:0.2rem!important}"
+          "h2{font-size:1.05rem!important;margin:0.4rem 0 0.2rem!important}"
+          ".bd-article p{margin-bottom:0.3rem}}</style>")
+
+
+def _body_html(text: str) -> str:
+    out, pos = [], 0
+    for m in PLACEHOLDER.finditer(text):
+        out.append(E(text[pos:m.start()]))
+        f = figure(m.group(1))
+        out.append(f'<strong>{E(f["value"])}</strong>{E(f["inline"][len(f["value"]):])}'
+                   if f["inline"].startswith(f["value"]) and f["kind"] != "rule" else E(f["inline"]))
+        pos = m.end()
+    out.append(E(text[pos:]))
+    return "".join(out)
+
+
+def evidence_lines(item: dict) -> list[str]:
+    """The evidence of one message, each line once."""
+    return list(dict.fromkeys(f["evidence"] for f in item["figures"]))
+
+
+def render_messages_html(items: list[dict] | None = None) -> str:
+    items = messages() if items is None else items
+    lis = []
+    for it in items:
+        links = "、".join(f'<a href="{E(h, quote=True)}">{E(lab)}</a>' for _, lab, h in it["chapters"])
+        ev = "；".join(E(x) for x in evidence_lines(it))
+        lis.append(f'<li id="msg-{E(it["message_id"], quote=True)}"><p><strong>{E(it["headline"])}</strong>'
+                   f'{_body_html(it["text"])}（详见{links}）</p>'
+                   f'<p class="ihbook-brief-ev">依据：{ev}</p></li>')
+    return (f'{_STYLE}<ol class="ihbook-brief-msgs" aria-label="简报的 {len(items)} 条要点">'
+            f'{"".join(lis)}</ol>')
+
+
+def render_messages_text(items: list[dict] | None = None) -> str:
+    items = messages() if items is None else items
+    lines = []
+    for it in items:
+        chs = "、".join(lab for _, lab, _ in it["chapters"])
+        lines.append(f"{it['order']}. {it['headline']}{it['body']}（详见{chs}）")
+        lines.append("   依据：" + "；".join(evidence_lines(it)))
+    return "\n".join(lines)
+
+
+def show_messages() -> None:
+    items = messages()
+    kit.show(render_messages_html(items), render_messages_text(items))
+
+
+def numbers_rows() -> list[dict]:
+    """The numbers table (data/briefing.csv, via :func:`ihbook.chapters.briefing.items`) with
+    the official verdict of each number."""
+    from ihbook.chapters import briefing
+
+    rows = []
+    for it in briefing.items():
+        v = verdict(it["claim_id"])
+        vlabel = v["verdict_label"] if v and v["verdict"] != "no_counterpart" else "无官方对照"
+        rows.append(dict(it, verdict=vlabel))
+    return rows
+
+
+def render_numbers_html(rows: list[dict] | None = None) -> str:
+    rows = numbers_rows() if rows is None else rows
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("数字", "数值", "来源与编号", "类型·官方核对·冲突", "解读"))
+    body = []
+    for r in rows:
+        flags = "、".join(c["conflict_id"] for c in r["conflicts"])
+        body.append(
+            "<tr>"
+            f'<td>{E(r["metric"])}（{E(r["entity"])}，{E(r["period"])}）</td>'
+            f'<td style="white-space:nowrap"><strong>{E(r["value"])}</strong></td>'
+            f'<td>{E(r["source"])} <code>{E(r["claim_id"])}</code></td>'
+            f'<td>{E(r["kind_label"])}·{E(r["verdict"])}' + (f"·冲突 {E(flags)}" if flags else "") + "</td>"
+            f'<td>{E(r["interpretation"])}（<a href="{E(r["chapter_href"], quote=True)}">{E(r["chapter_label"])}</a>）</td>'
+            "</tr>")
+    return (f'<table class="ihbook-table ihbook-brief-numbers" style="width:100%;border-collapse:collapse">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def render_numbers_text(rows: list[dict] | None = None) -> str:
+    rows = numbers_rows() if rows is None else rows
+    out = []
+    for r in rows:
+        flags = ("；冲突 " + "、".join(c["conflict_id"] for c in r["conflicts"])) if r["conflicts"] else ""
+        out.append(f"{r['order']}. {r['metric']}（{r['entity']}，{r['period']}）：{r['value']}　"
+                   f"{r['source']} {r['claim_id']}；{r['kind_label']}；官方核对：{r['verdict']}{flags}　"
+                   f"{r['interpretation']}（{r['chapter_label']}）")
+    return "\n".join(out)
+
+
+def show_numbers() -> None:
+    rows = numbers_rows()
+    kit.show(render_numbers_html(rows), render_numbers_text(rows))
