@@ -16,10 +16,10 @@ def test_generated_files_are_current():
     assert not stale, "run: python -m ihbook.generate " + " ".join(dict.fromkeys(s for s, _ in stale))
 
 
-def test_every_csv_in_data_is_registered():
-    described = {r["path"] for r in tables.descriptor()["resources"]}
-    on_disk = {p.relative_to(DATA).as_posix() for p in DATA.rglob("*.csv")}
-    assert on_disk <= described, on_disk - described
+def test_every_csv_in_data_is_registered(tmp_path):
+    assert tables.unregistered() == []
+    (tmp_path / "orphan.csv").write_text("a\n1\n", encoding="utf-8")
+    assert [e.file for e in tables.unregistered(tmp_path)] == ["data/orphan.csv"]
 
 
 def test_all_tables_valid():

@@ -14,6 +14,7 @@ table by adding its schema file, with no code change here.
 - :func:`descriptor` — ``data/datapackage.json`` (written by ``python -m ihbook.generate``).
 - :func:`validate` / :func:`validate_file` — Frictionless against the schemas.
 - :func:`run_checks` — every declared check, each once.
+- :func:`unregistered` — CSV files in ``data/`` without a schema.
 
 Every problem is reported as file, row, column and reason (:class:`~ihbook.evidence.ledger.DataError`).
 """
@@ -180,6 +181,14 @@ def validate_file(path: Path, table: str) -> list[DataError]:
                    format="csv", encoding="utf-8")
     report = res.validate()
     return _errors_of(report, lambda t: str(path))
+
+
+def unregistered(root: Path = DATA) -> list[DataError]:
+    """CSV files in ``data/`` that no schema describes (a table nobody checks)."""
+    described = {spec["path"] for spec in schemas().values()}
+    return [DataError(f"data/{rel}", 1, "（全表）", "没有登记的表：请在 data/schemas/ 加一个结构文件")
+            for rel in sorted(p.relative_to(root).as_posix() for p in Path(root).rglob("*.csv"))
+            if rel not in described]
 
 
 def declared_checks() -> dict[str, list[str]]:
