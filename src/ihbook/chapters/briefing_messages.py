@@ -282,15 +282,15 @@ def figure(ident: str) -> dict:
         r = reference.reference_row(ident)
         value = f"{QUALIFIERS.get(r.get('qualifier', ''), '')}{r['value_text']}{r['unit']}"
         pub = SHORT_PUBLISHERS.get(r["publisher"], r["publisher"])
-        own = "" if str(r.get("publisher_own", "")).lower() == "true" else "，转述页"
+        own = "" if str(r.get("publisher_own", "")).lower() == "true" else "（转述页）"
         return {"id": ident, "kind": k, "value": value,
                 "inline": f"{value}（{pub}，{_period_label(r['period'])}）",
-                "evidence": f"{ident} {pub}《{r['document']}》{own}", "conflicts": [], "verdict": ""}
+                "evidence": f"{ident} {pub}{own}", "conflicts": [], "verdict": ""}
     if k == "rule":
         r = _rules().loc[ident]
         return {"id": ident, "kind": k, "value": r["title"],
                 "inline": f"《{r['title']}》（{_date_label(r['date'])}）",
-                "evidence": f"{ident} {r['issuer']}，{r['date']}，{r['status']}", "conflicts": [], "verdict": ""}
+                "evidence": f"{ident} {r['issuer'].split('、')[0]}等，{r['status']}", "conflicts": [], "verdict": ""}
     if k == "card":
         _, sid, field = ident.split(":")
         x = _cards().loc[sid, field]
@@ -327,16 +327,19 @@ def messages() -> list[dict]:
 _STYLE = ("<style>.ihbook-brief-msgs{margin:0.2em 0 0.6em 1.4em;padding:0}"
           ".ihbook-brief-msgs>li{margin:0 0 0.45em 0}"
           ".ihbook-brief-msgs p{margin:0}"
-          ".ihbook-brief-ev{font-size:0.82em;opacity:0.85}"
+          ".ihbook-brief-ev{font-size:0.8em;opacity:0.85}"
           ".ihbook-brief-numbers{font-size:0.86em}"
-          ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.15em 0.5em 0.15em 0}"
-          "@media print{.ihbook-brief-msgs{font-size:9pt;line-height:1.35}"
-          ".ihbook-brief-msgs>li{margin-bottom:0.25em}"
-          ".ihbook-brief-numbers{font-size:7.8pt;line-height:1.25}"
+          ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.15em 0.5em 0.15em 0;vertical-align:top}"
+          "@media print{.ihbook-brief-msgs{font-size:8.6pt;line-height:1.32;margin-left:1.1em}"
+          ".ihbook-brief-msgs>li{margin-bottom:0.2em}"
+          ".ihbook-brief-ev{font-size:6.8pt;line-height:1.2}"
+          ".ihbook-brief-numbers{font-size:7.2pt;line-height:1.2;break-inside:auto!important}"
+          ".ihbook-brief-numbers tr{break-inside:avoid}"
           ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.05em 0.4em 0.05em 0}"
-          "h1{font-size:1.35rem!important;margin-bottom:0.2rem!important}"
-          "h2{font-size:1.05rem!important;margin:0.4rem 0 0.2rem!important}"
-          ".bd-article p{margin-bottom:0.3rem}}</style>")
+          ".ihbook-brief-numbers code{font-size:1em}"
+          "h1{font-size:1.3rem!important;margin:0 0 0.15rem!important}"
+          "h2{font-size:1rem!important;margin:0.3rem 0 0.1rem!important}"
+          ".bd-article p{margin-bottom:0.2rem;font-size:8.6pt;line-height:1.35}}</style>")
 
 
 def _body_html(text: str) -> str:
@@ -399,7 +402,8 @@ def numbers_rows() -> list[dict]:
 
 def render_numbers_html(rows: list[dict] | None = None) -> str:
     rows = numbers_rows() if rows is None else rows
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("数字", "数值", "来源与编号", "类型·官方核对·冲突", "解读"))
+    cols = (("数字", "19%"), ("数值", "10%"), ("出处·类型·官方核对·冲突", "33%"), ("解读", "38%"))
+    head = "".join(f'<th scope="col" style="width:{w}">{h}</th>' for h, w in cols)
     body = []
     for r in rows:
         flags = "、".join(c["conflict_id"] for c in r["conflicts"])
@@ -407,11 +411,11 @@ def render_numbers_html(rows: list[dict] | None = None) -> str:
             "<tr>"
             f'<td>{E(r["metric"])}（{E(r["entity"])}，{E(r["period"])}）</td>'
             f'<td style="white-space:nowrap"><strong>{E(r["value"])}</strong></td>'
-            f'<td>{E(r["source"])} <code>{E(r["claim_id"])}</code></td>'
-            f'<td>{E(r["kind_label"])}·{E(r["verdict"])}' + (f"·冲突 {E(flags)}" if flags else "") + "</td>"
+            f'<td>{E(r["source"])} <code>{E(r["claim_id"])}</code>·{E(r["kind_label"])}·{E(r["verdict"])}'
+            + (f"·冲突 {E(flags)}" if flags else "") + "</td>"
             f'<td>{E(r["interpretation"])}（<a href="{E(r["chapter_href"], quote=True)}">{E(r["chapter_label"])}</a>）</td>'
             "</tr>")
-    return (f'<table class="ihbook-table ihbook-brief-numbers" style="width:100%;border-collapse:collapse">'
+    return (f'{_STYLE}<table class="ihbook-table ihbook-brief-numbers" style="width:100%;border-collapse:collapse;table-layout:fixed">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
