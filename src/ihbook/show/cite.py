@@ -50,8 +50,13 @@ def claim(claim_id: str, text: str | None = None) -> str:
     kind = ledger.KIND_LABELS.get(c["kind"], c["kind"])
     period = c["period"] or "时期未说明"
     src = _source_line(c["source_id"])
-    who = c.get("attributed_to") or ""
-    who_html = f'<span class="ihbook-claim-who">测量者：{e(who)}</span>' if who and who != c["source_id"] else ""
+    who = (c.get("attributed_to") or "").strip()
+    if who == "none":
+        who_html = '<span class="ihbook-claim-who">来源未说明这个数字由谁测得</span>'
+    elif who and who not in ("self", c["source_id"]):
+        who_html = f'<span class="ihbook-claim-who">来源称出自：{e(who.replace(";", "、"))}</span>'
+    else:  # "self": the source's own figure
+        who_html = ""
     note = (f'<span class="ihbook-claim-src">{e(src)}</span>'
             f'<span class="ihbook-claim-meta">{e(period)} · {e(kind)} · 编号 {e(claim_id)}</span>{who_html}'
             f'<q class="ihbook-claim-quote">{e(c["quote"])}</q>')
