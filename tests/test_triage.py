@@ -311,7 +311,7 @@ def test_test_split_meets_the_targets():
     assert m["ordinary"] >= 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="换说法的普通主诉：测试集 68.4%（13/19），未达到 70% 的目标；达到时本标记会报 XPASS，请删去")
+@pytest.mark.xfail(strict=True, reason="换说法的普通主诉：测试集 68.4%（13/19），未达到 70% 的目标（开发集加上补充开发集后为 99.2%，学到的说法没有推广到测试集）；达到时本标记会报 XPASS，请删去")
 def test_test_split_meets_the_paraphrase_target():
     assert triage_eval.metrics("test")["paraphrase"] >= triage_eval.TARGETS["paraphrase"]
 
@@ -365,3 +365,42 @@ def test_prediagnosis_charts_publish(shown):
     assert "WS21-005" in pd.read_csv(CHART_DATA / "ch03-attitudes.csv").claim_id.tolist()
     prediagnosis.pandemic_chart()
     assert "三个来源" in shown[-1]["text/plain"]
+
+
+# --- paraphrase routing: speaker, simile, degree, time, combinations, sites (phase 2) ------------
+
+@pytest.mark.parametrize("complaint,dept", [
+    ("咳嗽一个礼拜了，吵得我老婆都睡不着", "呼吸内科"),            # someone else's sleep is not the patient's symptom
+    ("手上起了一片疹子，痒得睡不着觉", "皮肤科"),                  # 痒得…: a degree, not insomnia
+    ("每天早上咳出泡沫样的痰", "呼吸内科"),                        # 泡沫样的: a simile describing the sputum
+    ("每次来例假之前脸上就长痘", "皮肤科"),                        # 例假之前: when, not what
+    ("眼睛干得发涩，嘴也干，老得喝水", "风湿免疫科"),              # dry eyes + dry mouth
+    ("大腿上摸到一个软软的包，不疼", "普通外科"),                  # a lump under the skin
+    ("嗓子下面气管那里发痒，老咳", "呼吸内科"),                    # the nearer site owns the sensation
+    ("生孩子以后一直便秘", "消化内科"),                            # 生孩子: not a child patient
+    ("生完孩子两个月，伤口还有点疼", "产科"),                      # postpartum → obstetrics
+    ("我老公解小手的时候刺刺的", "泌尿外科"),
+    ("孩子三岁，这两天便便有点稀", "儿科"),
+    ("宝宝八个月，脸上起了一片湿疹", "儿科"),                      # a young child's skin → 儿科
+])
+def test_paraphrase_routing_mechanisms(complaint, dept):
+    assert triage.triage(complaint).label == dept
+
+
+@pytest.mark.parametrize("complaint", [
+    "屋里生着炉子，两个人都头晕想吐", "打完针十分钟嘴唇就肿了，有点站不住", "孩子才一个月，摸着烫手",
+    "我家小子发烧，蔫蔫的一直睡", "油锅着了火，手臂烧得起了大泡", "肚痛到出冷汗",
+    "我爸刚搬完东西，胸口闷闷地压着，歇了半小时也不见好"])
+def test_more_red_flags_in_everyday_words(complaint):
+    assert triage.triage(complaint).red_flag
+
+
+def test_hoarse_voice_is_not_a_stroke():
+    assert triage.triage("当了一天导游，嗓子沙哑，说话费劲").label == "耳鼻喉科"
+
+
+def test_dev_extra_rows_join_the_development_split():
+    dev = triage_eval.load("dev")
+    assert set(dev.file) == {"triage_eval.csv", "triage_dev_extra.csv"}
+    assert (dev[dev.file == "triage_dev_extra.csv"].split == "dev").all()
+    assert "triage_dev_extra.csv" not in set(triage_eval.load("test").file)

@@ -16,8 +16,10 @@ Safety comes first (issue 12). The order of the steps is:
    huge, non-Chinese or markup input with a clear Chinese message, never echoing it whole.
    Age and sex are parsed (:mod:`triage_cues`) before any redirect.
 2. *医疗信息识别* — jieba and the lexicon (:mod:`triage_lexicon`) find symptoms and diseases;
-   negation is scoped; keyword rules guess the intent; follow-up questions stand in for
-   symptom completion.
+   negation is scoped; the words around a term can discount it (:func:`triage_cues.discount`:
+   what happens to someone else, a simile, a degree, a time reference); a few combinations
+   of clues point to one department (:func:`triage_cues.combo_votes`); keyword rules guess the
+   intent; follow-up questions stand in for symptom completion.
 3. *分诊到二级科室* — each term votes for its department; a child (by age, not by the word
    儿子) maps internal medicine to 儿科, a pregnancy (not “没有怀孕”) to 产科.
    :data:`SAFETY_NET` is added to every 未识别 and low-confidence answer.
@@ -166,9 +168,13 @@ def triage(complaint) -> Result:
     for m in matches:   # a disease named as history (有高血压十几年了) is a weak clue for today's visit
         if m.kind == "disease" and cues.in_history(norm, m.start, m.start + len(m.word)):
             m.weight = 1
+    cues.discount(norm, matches)   # what the words around a term say about it (speaker, simile, degree, time)
     present = [m for m in matches if not m.negated and m.kind != "red_flag"]
     found = intents(norm, matches)
     scores, first = _scores([m for m in present if m.kind != "site"])
+    for dept, n in cues.combo_votes(norm).items():   # 眼干 + 口干, 面部红斑 + 关节痛 …: a pattern, not a word
+        scores[dept] = scores.get(dept, 0) + 4 * n
+        first.setdefault(dept, 0)
     if not scores:   # fallbacks, all low confidence: a body site named; a child; a pregnancy
         scores, first = _scores([m for m in present if m.kind == "site"])
     if not scores:

@@ -82,10 +82,46 @@ def organ_votes(text: str) -> dict[str, int]:
     return votes
 
 
+def combo_votes(text: str) -> dict[str, int]:
+    """Combinations of clues that point to one department (眼干 + 口干 → 风湿免疫科), by count."""
+    votes: dict[str, int] = {}
+    for key in _table():
+        if key.startswith("combo:"):
+            n = len(regex(key).findall(text))
+            if n:
+                votes[key.split(":", 1)[1]] = n
+    return votes
+
+
+def discount(text: str, matches) -> None:
+    """Lower the weight of terms that the words around them turn into something else (in place).
+
+    - after a *consequence* (“整得我老伴儿都睡不好”): someone else's trouble, not the patient's → 0;
+    - after a *degree* “得” (“痒得坐不住”, “疼得睡不着”): how bad, not another symptom → 0;
+    - a *descriptor* before 一样的／样的／似的 (“豆腐渣一样的东西”): a simile → 0;
+    - a *time reference* (“那几天之前”): when, not what → 1.
+    Red-flag matches are never discounted.
+    """
+    stops = "，,。.；;！!？?\n"
+    for m in matches:
+        if m.kind == "red_flag" or m.negated:
+            continue
+        left = max(text.rfind(ch, 0, m.start) for ch in stops) + 1
+        clause_before = text[left:m.start]
+        after = text[m.start + len(m.word):]
+        if regex("consequence").search(clause_before) or regex("degree").search(text[max(0, m.start - 3):m.start]):
+            m.weight = 0
+        elif regex("descriptor").search(after):
+            m.weight = 0
+        elif regex("time_ref").search(after):
+            m.weight = min(m.weight, 1)
+
+
 def check_cues() -> list[str]:
     """Problems in the cue table (unknown cue names, empty or invalid patterns)."""
     needed = {"negator", "negation_filler", "negation_joiner", "non_negating", "contrast", "child", "family_child",
-              "adult", "pregnant", "not_pregnant", "male", "female", "sense_pain", "sense_skin", "duration", "symptom_end", "history"}
+              "adult", "pregnant", "not_pregnant", "male", "female", "sense_pain", "sense_skin", "sense_lump", "duration",
+              "symptom_end", "history", "not_child", "consequence", "degree", "descriptor", "time_ref"}
     table = _table()
     errors = [f"triage_cues.csv：缺少 cue“{c}”" for c in sorted(needed - set(table))]
     for cue, ws in table.items():
@@ -205,8 +241,9 @@ class Patient:
 def patient(text: str) -> Patient:
     """Age first; then child words; family words (儿子、女儿) only without an adult age or cue."""
     a = age(text)
-    child_word = bool(regex("child").search(text))
-    family = bool(regex("family_child").search(text))
+    masked = regex("not_child").sub(lambda m: "#" * len(m.group()), text)   # 生孩子那会儿: not a child patient
+    child_word = bool(regex("child").search(masked))
+    family = bool(regex("family_child").search(masked))
     adult_cue = bool(regex("adult").search(text))
     if a is not None:
         child, why = a < CHILD_AGE, f"年龄 {a:g} 岁" if a >= 1 else f"年龄 {round(a * 12)} 个月"

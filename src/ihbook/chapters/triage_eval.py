@@ -5,6 +5,9 @@ emergencies in many phrasings (colloquial, indirect, third-person, traditional c
 dialect, mixed Chinese–English, long, with symbols), ordinary complaints across departments,
 paraphrases, and bad inputs. It is split in two: the engine was tuned on ``dev`` only;
 ``test`` was never read while tuning — the book reports what it gives.
+``data/triage_dev_extra.csv`` (same columns, every row ``dev``) adds 120 paraphrases and 40
+emergencies written independently later: :func:`load` adds them to the development split
+(column ``file`` says where a row comes from).
 
 :func:`evaluate` runs the demo on a split and returns one row per complaint with
 ``flagged`` (red-flag answer), ``predicted`` (the label) and ``correct``. The metrics are a
@@ -21,6 +24,7 @@ from ihbook.chapters import triage as tr
 from ihbook.evidence.paths import DATA
 
 EVAL = DATA / "triage_eval.csv"
+EXTRA = DATA / "triage_dev_extra.csv"   # more development rows (paraphrases, emergencies), same writer's brief
 KINDS = ["emergency", "ordinary", "paraphrase", "bad_input"]
 ORDINARY = ["ordinary", "paraphrase"]
 TARGETS = {"recall": 0.95, "false_alarm": 0.10, "ordinary": 0.85, "paraphrase": 0.70}
@@ -38,7 +42,10 @@ def load(split: str | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _load() -> pd.DataFrame:
-    df = pd.read_csv(EVAL, dtype=str, keep_default_na=False)
+    frames = [pd.read_csv(EVAL, dtype=str, keep_default_na=False).assign(file=EVAL.name)]
+    if EXTRA.exists():   # every extra row is development data
+        frames.append(pd.read_csv(EXTRA, dtype=str, keep_default_na=False).assign(file=EXTRA.name))
+    df = pd.concat(frames, ignore_index=True)
     return df.assign(expected_red_flag=df.expected_red_flag.astype(int))
 
 

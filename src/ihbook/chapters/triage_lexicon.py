@@ -175,17 +175,26 @@ def _site_matches(text: str, sites, matches: list[Match]) -> list[Match]:
     Skipped when a longer lexicon word already explains the sensation (e.g. 红疹); single-character
     matches inside the span give way to the site, which says where it is. A skin change on a
     body-surface site (脖子上长了红点) goes to 皮肤科.
+    A lump under a body-surface site (胳膊上长了个软疙瘩) goes to 普通外科; on 眼、耳、
+    口、肛门 skin changes and lumps stay with the site. When another site stands between a site and
+    the sensation (嗓子眼下面气管那儿痒), the nearer site owns it.
     """
     by_word = _by_word()
-    pain, skin = cues.regex("sense_pain"), cues.regex("sense_skin")
+    pain, skin, lump = cues.regex("sense_pain"), cues.regex("sense_skin"), cues.regex("sense_lump")
     done = set()
-    for word, start, end in sites:
+    for k, (word, start, end) in enumerate(sites):
         if any(m.start <= start < m.start + len(m.word) and len(m.word) > len(word) for m in matches):
             continue
         seg = re.split(r"[，,。.；;！!？?\s]", text[end:end + SITE_WINDOW + 3])[0]
+        later = [s for _, s, _ in sites[k + 1:] if s >= end]
+        if later and 0 < later[0] - end < len(seg):   # 嗓子眼下面气管那儿痒: the nearer site owns the sensation
+            seg = seg[:later[0] - end]
         r = by_word[word]
         site_skin = r["department"] not in SURFACE_KEEP
         hits = []
+        for h in lump.finditer(seg):   # a lump under the skin is surgery's; on 眼、耳、口、肛门 it stays the site's
+            if h.start() <= SITE_WINDOW:
+                hits.append((h, r["department"] if r["department"] in SURFACE_KEEP else "普通外科"))
         for h in skin.finditer(seg):
             if h.start() <= SITE_WINDOW and site_skin:
                 hits.append((h, "皮肤科"))
@@ -203,8 +212,9 @@ def _site_matches(text: str, sites, matches: list[Match]) -> list[Match]:
         if (start, s1) in done:
             continue
         inside = [m for m in matches if s0 <= m.start < s1 or m.start <= s0 < m.start + len(m.word)]
-        generic = r["department"] in SURFACE_KEEP and all(m.department == "皮肤科" for m in inside)
-        if any(len(m.word) > 1 for m in inside) and not generic:   # 嗓子里痒痒: the site says where
+        generic = r["department"] in SURFACE_KEEP and all(m.department in ("皮肤科", "普通外科") for m in inside)
+        weak = all(m.weight <= 1 and m.department != r["department"] for m in inside)   # 牙顶着: the site says where
+        if any(len(m.word) > 1 for m in inside) and not generic and not weak:   # 嗓子里痒痒: the site says where
             continue
         matches = [m for m in matches if m not in inside
                    and not (start <= m.start < end + len(seg) and len(m.word) == 1)]
