@@ -7,12 +7,12 @@ page a reader expects first, written independently of this code): Sphinx's own s
 indexer segments Chinese. Ranking options were tuned on the ``dev`` split only; the ``test``
 split is reported (``python -m ihbook.site.search``) and checked by tests/test_browser.py.
 
-Measured on the built book (2026-12-02, 61 test queries / 32 dev queries; a hit is the page the
-query set expects):
+Measured on the built book (2026-12-02, the same pages for both engines; 61 test / 32 dev
+queries; a hit is the page the query set expects):
 
     engine                       test top-1   test top-3   dev top-1   dev top-3
-    Sphinx search (zh, jieba)      41.0 %       65.6 %       34.4 %      43.8 %
-    Pagefind extended 1.5.2        62.3 %       85.2 %       62.5 %      93.8 %
+    Sphinx search (zh, jieba)      37.7 %       59.0 %       34.4 %      34.4 %
+    Pagefind extended 1.5.2        62.3 %       83.6 %       59.4 %      87.5 %
 
 Tuning on dev (ranking grid, heading weights, a lower weight for the glossary, segmenting the
 query with the index's own jieba vocabulary) moved dev top-1 by at most one query, so Pagefind's
