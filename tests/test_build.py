@@ -485,3 +485,26 @@ def test_claim_role_and_quote_directive_in_a_sphinx_build(tmp_path):
     assert html.count('class="ihbook-claim-mark"') == 2 and "三亿多" in html
     assert ledger.display_value(ledger.claim(cid)) in html
     assert '<blockquote class="ihbook-quote">' in html and qid in html
+
+
+@build
+def test_reader_tables_use_chinese_labels(html_dir):
+    """Tables a reader sees show Chinese column names and labels for coded values
+    (ihbook.show.labels.relabel), not `claim_id` or `exceeds`. Ids may stay."""
+    from ihbook.show import labels
+
+    names = {n for n in labels.fields() if n.isascii() and labels.column(n) != n}
+    codes = {v for table in labels.VALUE_LABELS.values() for v, lab in table.items() if v and lab and v.isascii()}
+    hits = []
+    for page in book_pages(html_dir):
+        html = re.sub(r"<script\b.*?</script>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        # Output of a code cell whose code the page shows (a student's `ledger.select(...)`) may
+        # show the data as it is; output of hidden or removed code is the page's own text.
+        parts = re.split(r'(?=<div class="cell[ "])', html)
+        html = "".join(p for p in parts if not p.startswith('<div class="cell')
+                        or re.match(r'<div class="cell[^"]*tag_(remove|hide)-input', p))
+        for cell in re.findall(r"<t[hd][^>]*>([^<]{1,40})</t[hd]>", html):
+            text = cell.strip()
+            if text in names or text in codes:
+                hits.append(f"{page.relative_to(html_dir)}: “{text}” → {labels.column(text) if text in names else '（代码值）'}")
+    assert not hits, "English column names or codes in reader-facing tables:\n" + "\n".join(sorted(set(hits)))
