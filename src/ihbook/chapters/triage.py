@@ -103,7 +103,7 @@ def special_mapping(text: str, department: str, who: cues.Patient | None = None)
     """Step 3a (特殊科室映射): a child or a pregnancy redirects; age and sex are read first."""
     who = who or cues.patient(text)
     if who.child and department in CHILD_TO_PAEDIATRICS:
-        return "儿科", f"儿童（{who.why}），内科和常见的耳鼻喉问题映射到儿科"
+        return "儿科", f"儿童（{who.why}），内科和常见的耳鼻喉、皮肤问题映射到儿科"
     if who.pregnant and department in PREGNANT_TO_OBSTETRICS:
         return "产科", "提到怀孕，映射到产科"
     if who.sex == "男" and department in ("妇科", "产科"):

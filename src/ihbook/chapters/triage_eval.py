@@ -149,7 +149,9 @@ def glue_metrics() -> None:
     glue("ch03-test-missed", Markdown(str(len(missed))), display=False)
     glue("ch03-test-n-emergency", Markdown(str(int((ev.kind == "emergency").sum()))), display=False)
     glue("ch03-test-n", Markdown(str(len(ev))), display=False)
-    glue("ch03-dev-n", Markdown(str(len(load("dev")))), display=False)
+    dev = load("dev")
+    glue("ch03-dev-n", Markdown(str(len(dev))), display=False)
+    glue("ch03-dev-extra-n", Markdown(str(int((dev.file == EXTRA.name).sum()))), display=False)
 
 
 def by_phrasing(split: str = "test") -> pd.DataFrame:
@@ -217,3 +219,8 @@ def glue_examples() -> None:
     glue("ch03-n-misrouted", Markdown(str(len(wrong))), display=False)
     unknown = err[err["演示"] == tr.UNKNOWN]
     glue("ch03-n-unknown", Markdown(str(len(unknown))), display=False)
+    authors = tr.evaluate()
+    rewrite = authors[(authors.set == "改写挑战") & ~authors.correct]
+    glue("ch03-rewrite-n", Markdown(str(int((authors.set == "改写挑战").sum()))), display=False)
+    glue("ch03-rewrite-unknown", Markdown(str(int((rewrite.predicted == tr.UNKNOWN).sum()))), display=False)
+    glue("ch03-rewrite-wrong-dept", Markdown(str(int((rewrite.predicted != tr.UNKNOWN).sum()))), display=False)
