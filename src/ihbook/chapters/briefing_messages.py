@@ -271,9 +271,9 @@ def figure(ident: str) -> dict:
         conf = involving.conflict_ids(ident)
         parts = [f"{ident} {sources.short_name(c['source_id'])}", ledger.KIND_LABELS[c["kind"]]]
         if vlabel:
-            parts.append(f"官方核对：{vlabel}")
+            parts.append(f"官方：{vlabel}")
         if conf:
-            parts.append("有冲突 " + "、".join(conf))
+            parts.append("冲突 " + "、".join(conf))
         return {"id": ident, "kind": k, "value": ledger.display_value(c),
                 "inline": f"{ledger.display_value(c)}（{_publisher(c['source_id'])}，{_period_label(c['period'])}）",
                 "evidence": "·".join(parts), "conflicts": conf, "verdict": vlabel,
@@ -290,7 +290,7 @@ def figure(ident: str) -> dict:
         r = _rules().loc[ident]
         return {"id": ident, "kind": k, "value": r["title"],
                 "inline": f"《{r['title']}》（{_date_label(r['date'])}）",
-                "evidence": f"{ident} {r['issuer'].split('、')[0]}等，{r['status']}", "conflicts": [], "verdict": ""}
+                "evidence": f"{ident} {r['issuer'].split('、')[0]}等·{r['status']}", "conflicts": [], "verdict": ""}
     if k == "card":
         _, sid, field = ident.split(":")
         x = _cards().loc[sid, field]
@@ -330,10 +330,10 @@ _STYLE = ("<style>.ihbook-brief-msgs{margin:0.2em 0 0.6em 1.4em;padding:0}"
           ".ihbook-brief-ev{font-size:0.8em;opacity:0.85}"
           ".ihbook-brief-numbers{font-size:0.86em}"
           ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.15em 0.5em 0.15em 0;vertical-align:top}"
-          "@media print{.ihbook-brief-msgs{font-size:8.6pt;line-height:1.32;margin-left:1.1em}"
+          "@media print{.ihbook-brief-msgs{font-size:8.4pt;line-height:1.3;margin-left:1.1em}"
           ".ihbook-brief-msgs>li{margin-bottom:0.2em}"
-          ".ihbook-brief-ev{font-size:6.8pt;line-height:1.2}"
-          ".ihbook-brief-numbers{font-size:7.2pt;line-height:1.2;break-inside:auto!important}"
+          ".ihbook-brief-ev{font-size:6.6pt;line-height:1.18}"
+          ".ihbook-brief-numbers{font-size:7pt;line-height:1.18;break-inside:auto!important}"
           ".ihbook-brief-numbers tr{break-inside:avoid}"
           ".ihbook-brief-numbers td,.ihbook-brief-numbers th{padding:0.05em 0.4em 0.05em 0}"
           ".ihbook-brief-numbers code{font-size:1em}"
@@ -400,6 +400,11 @@ def numbers_rows() -> list[dict]:
     return rows
 
 
+def _entity(label: str) -> str:
+    """``中国（全国）`` → ``全国`` (the table is narrow on paper)."""
+    return "全国" if label == "中国（全国）" else label
+
+
 def render_numbers_html(rows: list[dict] | None = None) -> str:
     rows = numbers_rows() if rows is None else rows
     cols = (("数字", "19%"), ("数值", "10%"), ("出处·类型·官方核对·冲突", "33%"), ("解读", "38%"))
@@ -409,7 +414,7 @@ def render_numbers_html(rows: list[dict] | None = None) -> str:
         flags = "、".join(c["conflict_id"] for c in r["conflicts"])
         body.append(
             "<tr>"
-            f'<td>{E(r["metric"])}（{E(r["entity"])}，{E(r["period"])}）</td>'
+            f'<td>{E(r["metric"])}（{E(_entity(r["entity"]))}，{E(r["period"])}）</td>'
             f'<td style="white-space:nowrap"><strong>{E(r["value"])}</strong></td>'
             f'<td>{E(r["source"])} <code>{E(r["claim_id"])}</code>·{E(r["kind_label"])}·{E(r["verdict"])}'
             + (f"·冲突 {E(flags)}" if flags else "") + "</td>"
