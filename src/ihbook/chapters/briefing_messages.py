@@ -290,7 +290,7 @@ def figure(ident: str) -> dict:
         r = _rules().loc[ident]
         return {"id": ident, "kind": k, "value": r["title"],
                 "inline": f"《{r['title']}》（{_date_label(r['date'])}）",
-                "evidence": f"{ident} {r['issuer'].split('、')[0]}等·{r['status']}", "conflicts": [], "verdict": ""}
+                "evidence": f"{ident} {r['issuer'].split('、')[0]}{'等' if '、' in r['issuer'] else ''}·{r['status']}", "conflicts": [], "verdict": ""}
     if k == "card":
         _, sid, field = ident.split(":")
         x = _cards().loc[sid, field]
