@@ -311,7 +311,7 @@ def test_test_split_meets_the_targets():
     assert m["ordinary"] >= 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="换说法的普通主诉：测试集 68.4%（13/19），未达到 70% 的目标（开发集加上补充开发集后为 99.2%，学到的说法没有推广到测试集）；达到时本标记会报 XPASS，请删去")
+@pytest.mark.xfail(strict=True, reason="换说法的普通主诉：测试集 68.4%（13/19），未达到 70% 的目标（开发集加上补充开发集后为 99.2%，学到的说法没有推广到测试集；统计兜底 triage_fallback 试过一次，测试集不变，未采用）；达到时本标记会报 XPASS，请删去")
 def test_test_split_meets_the_paraphrase_target():
     assert triage_eval.metrics("test")["paraphrase"] >= triage_eval.TARGETS["paraphrase"]
 
@@ -404,3 +404,67 @@ def test_dev_extra_rows_join_the_development_split():
     assert set(dev.file) == {"triage_eval.csv", "triage_dev_extra.csv"}
     assert (dev[dev.file == "triage_dev_extra.csv"].split == "dev").all()
     assert "triage_dev_extra.csv" not in set(triage_eval.load("test").file)
+
+
+# --- the statistical fallback experiment (triage_fallback: tried once, not part of the engine) ---
+
+from ihbook.chapters import triage_fallback as fallback  # noqa: E402
+
+
+def test_fallback_is_not_part_of_the_engine():
+    import inspect
+
+    assert "triage_fallback" not in inspect.getsource(triage)
+    assert triage.triage("想挂个号，不知道挂哪个科").label == triage.UNKNOWN
+
+
+def test_fallback_trains_on_dev_rows_and_the_lexicon_only():
+    rows = fallback.training_rows()
+    ev = triage_eval.load()
+    assert set(rows.case_id) <= set(ev[ev.split == "dev"].case_id)
+    assert not set(rows.case_id) & set(ev[ev.split == "test"].case_id)
+    assert triage.EMERGENCY_DEPT not in set(rows.department) | set(fallback.lexicon_documents().department)
+    assert triage.EMERGENCY_DEPT not in fallback.model().classes
+
+
+@pytest.mark.parametrize("complaint", ["胸口疼得厉害，出冷汗，喘不上气", "我不想活了，药都准备好了", "孩子吞了一颗纽扣电池",
+                                       "嗓子疼，咽东西的时候更疼", "大姨妈来的时候量特别多", "aaaa 随便写点什么"])
+def test_fallback_never_answers_emergency(complaint):
+    got = fallback.route(complaint, min_prob=0.0, min_evidence=0)
+    assert got.department != triage.EMERGENCY_DEPT
+    assert got.department in triage.DEPARTMENTS
+
+
+@pytest.mark.parametrize("complaint", ["胸口疼得厉害，出冷汗，喘不上气", "我爸刚才突然嘴歪了，叫他也不太应", "切菜切到手，血止不住"])
+def test_fallback_never_runs_when_a_red_flag_fires(complaint):
+    res = triage.triage(complaint)
+    assert res.red_flag
+    for on in [("unknown",), ("unknown", "low")]:
+        assert fallback.combine(res, on=on, min_prob=0.0, min_evidence=0) == triage.EMERGENCY_DEPT
+
+
+def test_fallback_leaves_invalid_input_alone():
+    res = triage.triage("<script>alert('你好')</script>")
+    assert fallback.combine(res, min_prob=0.0, min_evidence=0) == res.label
+
+
+def test_fallback_is_deterministic():
+    texts = ["嗓子眼发干发痒，老想清嗓子", "走路多了脚后跟一阵一阵地疼", "最近总是心里发慌，睡不着"]
+    first = [fallback.route(t) for t in texts]
+    fresh = fallback.build()
+    assert [fallback.route(t, fresh) for t in texts] == first
+    assert fallback.folds() == fallback.folds()
+
+
+def test_fallback_cross_validated_on_dev():
+    """5-fold cross-validation on dev department rows; the fallback is trained without the held-out fold."""
+    cv = fallback.cross_validate()
+    table = fallback.cv_summary(cv)
+    print("\n交叉验证（开发集，5 折）：\n" + table.map("{:.1%}".format).to_string())
+    print("兜底改变了答案的条数：", int(cv.fired.sum()))
+    assert len(cv[cv.kind != "bad_input"]) == len(fallback.training_rows())
+    assert (cv.combined != triage.EMERGENCY_DEPT).all()
+    # the engine-less model alone generalises to held-out dev rows well above chance (19 departments)
+    assert table.loc[table.index[1], "换说法"] > 0.5
+    # the setting chosen (only on 未识别) never makes rules + fallback worse than rules alone on dev
+    assert (table.iloc[2] >= table.iloc[0]).all()
