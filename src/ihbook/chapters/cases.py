@@ -336,8 +336,9 @@ def glue_numbers() -> None:
     from IPython.display import Markdown
     from myst_nb import glue
 
-    for key, cf in (("ch07-cf-weiyi", "CF-82c24d"), ("ch07-cf-pingan", "CF-62f418")):
-        glue(key, Markdown(f"约 {conflict_magnitude(cf):.2f} 倍（冲突清单 {cf}）"), display=False)
+    # 微医's hospital count: 36氪 (end of 2020) vs the 2025 report — selected from the list, never typed
+    for cf in involving.conflict_ids(["KR21-017", "R25-077"], how="exact"):
+        glue("ch07-cf-weiyi", Markdown(f"约 {conflict_magnitude(cf):.2f} 倍（冲突清单 {cf}）"), display=False)
 
 
 def counts() -> dict[str, int]:

@@ -122,7 +122,8 @@ def capital_chart() -> None:
     data = pd.concat(rows, ignore_index=True)
     charts.publish(fig, "ch08-capital", data, caption=(
         "左：年度投融资总额（对数刻度）。观研天下（据 IT桔子）给出 2021 年的顶峰和 2023 年的低谷；2025 年的报告给出 2018 年、"
-        "2020 年和 2023–2024 年的数字，量级高出一到两个数量级，与观研天下的分歧登记为冲突 CF-ec429c 与 CF-68a112。"
+        "2020 年和 2023–2024 年的数字，量级高出一到两个数量级，与观研天下的分歧登记为冲突 "
+        + "、".join(involving.conflict_ids(data.claim_id, how="within", kind="cross-source")) + "。"
         "灰带是报告 2021–2022 年那个首位数字丢失的总额（见正文），没有画点。中：观研天下的投融资事件数。"
         "右：笔均融资额，人人都是产品经理的 2016 与 2019 年、报告的 2021–2022 年；叉号是本书用观研天下的总额除以事件数算出的。"))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ihbook.evidence import conflicts
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.evidence.units import UNITS
@@ -149,7 +150,8 @@ def market_explorer() -> None:
         caption=("五种“市场规模”出自四份来源，口径各不相同：在线医疗（含互联网健康险）、诊后服务的供给端与需求端、"
                  "互联网医疗整体、处方外流、慢性病管理。默认视图每个口径一块面板、各用各的刻度，柱长只在面板内比较；"
                  "斜线空心柱为预测。切换到对数视图可以看出它们相差两个数量级。金额统一换算为亿元是本书的换算。"
-                 "同一个“市场规模”一词指不同东西，已登记为口径冲突（CF-898c75、CF-c1c1b7、CF-a7e3f6 等）。"),
+                 "不同口径的数字不互相比较；真正互相矛盾的几处（部分大于整体、隐含增速不合理）已登记为冲突："
+                 + "、".join(involving.conflict_ids(data.claim_id, how="within")) + "。"),
         description="视图：")
 
 

@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from ihbook.chapters.market_size import _period_label, convert
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.show import charts
@@ -104,7 +105,8 @@ def users_chart() -> None:
         for sid, g in pts.groupby("source_id", sort=True))
     charts.publish(fig, "ch08-users", data, caption=(
         f"左：全国互联网医疗用户规模（{per_source}；没有年份的画在右侧灰带里）。两个来源分开画出，它们的分歧登记为冲突 "
-        "CF-ae74cf、CF-0a05fa 等，报告自身的前后不一致登记为 CF-f81d3e、CF-4b431f 等。"
+        + "、".join(involving.conflict_ids(pts.claim_id, how="within", kind="cross-source"))
+        + "，报告自身的前后不一致登记为 " + "、".join(involving.conflict_ids(pts.claim_id, how="within", kind="within-source")) + "。"
         "右：36 氪引用艾媒咨询的居民使用比例，是比例而非人数，单独成图。"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ihbook.show import charts
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 
@@ -59,7 +60,9 @@ def ageing_explorer() -> None:
          ("人数（百万人）", count_fig, count_data, charts.describe(count_data.assign(
              label=count_data.label + count_data.period), "label", "value", "百万人"))],
         caption=("艾瑞的图表给出 2015–2019 年中美两国 65 岁及以上人口及其占比；人人都是产品经理的文章给出 2019 年"
-                 "中国的占比，与艾瑞同年的数字不一致（见冲突 CF-09364a），两者分开画出。按钮切换两种视图。"),
+                 "中国的占比，与艾瑞同年的数字不一致（见冲突 "
+                 + "、".join(involving.conflict_ids(share_data.claim_id, how="within"))
+                 + "），两者分开画出。按钮切换两种视图。"),
         description="查看：")
 
 

@@ -34,21 +34,24 @@ def _match(involved: set[str], want: set[str], how: str) -> bool:
     return involved == want
 
 
-def conflicts(claim_ids, how: str = "any") -> pd.DataFrame:
+def conflicts(claim_ids, how: str = "any", kind: str | None = None) -> pd.DataFrame:
     """Rows of ``data/conflicts.csv`` involving ``claim_ids`` (a string or any iterable), in
     file order. ``how``: ``"any"`` — names at least one of them; ``"within"`` — names only
-    claims among them; ``"exact"`` — names exactly them."""
+    claims among them; ``"exact"`` — names exactly them. ``kind`` keeps one kind only
+    (cross-source, within-source, arithmetic, definition)."""
     if how not in HOW:
         raise ValueError(f"how 只能是 {'、'.join(HOW)}")
     want = {claim_ids} if isinstance(claim_ids, str) else set(claim_ids)
     df = _conflicts.load_conflicts()
     mask = [_match(set(claim_list(c)), want, how) for c in df.claim_ids]
+    if kind is not None:
+        mask = [m and k == kind for m, k in zip(mask, df.kind)]
     return df[mask].reset_index(drop=True)
 
 
-def conflict_ids(claim_ids, how: str = "any") -> list[str]:
+def conflict_ids(claim_ids, how: str = "any", kind: str | None = None) -> list[str]:
     """The ids of :func:`conflicts`."""
-    return list(conflicts(claim_ids, how).conflict_id)
+    return list(conflicts(claim_ids, how, kind).conflict_id)
 
 
 def by_claim() -> dict[str, list[str]]:
