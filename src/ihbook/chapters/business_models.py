@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ihbook.show import charts
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import quotes
 from ihbook.evidence import sources
@@ -294,8 +295,9 @@ def loss_chart() -> None:
     ax.grid(axis="y", visible=False)
     charts.publish(fig, "ch06-losses", data,
                    alt="；".join(f"{r.label}：{ledger.display_value(ledger.claim(r.claim_id))}" for r in data.itertuples()),
-                   caption=("亏损数字出自 2025 年的报告；两个 2023 年前后的融资数字出自两份来源，相差两个数量级（冲突 CF-68a112），"
-                            "分开画出。虚线是本书把“连续五年、累计超百亿”平摊到每年得到的下限。"))
+                   caption=("亏损数字出自 2025 年的报告；两个 2023 年前后的融资数字出自两份来源，相差两个数量级（冲突 "
+                            + "、".join(involving.conflict_ids(data.claim_id, how="within", kind="cross-source"))
+                            + "），分开画出。虚线是本书把“连续五年、累计超百亿”平摊到每年得到的下限。"))
 
 
 from ihbook.chapters.business_economics import (SOURCE_INPUTS, Scenario, ScenarioError,  # noqa: E402,F401
