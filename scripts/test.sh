@@ -4,15 +4,14 @@
 #   bash scripts/test.sh --fast   unit and data tests: no build, no browser, no notebook execution
 #                                 (about a minute; run it before every commit)
 #   bash scripts/test.sh          the full tier (CI, .ci/run): a strict build that executes every
-#                                 notebook once on a fresh kernel, then every test, including the
-#                                 build, browser and reproducibility tests. The build's execution is
-#                                 the reproducibility check: tests/test_reproducible.py compares it
-#                                 with the committed notebooks byte for byte, so nbval and a
-#                                 re-execution pass no longer run the notebooks again.
+#                                 notebook on a fresh kernel, then every test (build, browser and
+#                                 reproducibility tests: tests/test_reproducible.py compares the
+#                                 build's execution with the committed notebooks byte for byte)
+#                                 and nbval over book/*.ipynb, cell by cell with the sanitizer.
 #
 # Extra arguments go to pytest, e.g.: bash scripts/test.sh --fast -x -k widget
-# --nbval (full tier) also runs nbval over book/*.ipynb (a second execution; for debugging a
-# notebook cell by cell). Unit tests write chart CSVs to a temporary folder (IHBOOK_CHART_DATA),
+# --no-nbval (full tier) skips nbval (the second execution) for a quicker local run.
+# Unit tests write chart CSVs to a temporary folder (IHBOOK_CHART_DATA),
 # never into the tracked _static/chartdata/.
 set -euo pipefail
 
@@ -21,12 +20,13 @@ cd "$ROOT"
 start=$SECONDS
 
 tier=full
-nbval=0
+nbval=1
 args=()
 for a in "$@"; do
     case "$a" in
         --fast) tier=fast ;;
         --nbval) nbval=1 ;;
+        --no-nbval) nbval=0 ;;
         *) args+=("$a") ;;
     esac
 done
