@@ -508,3 +508,35 @@ def test_reader_tables_use_chinese_labels(html_dir):
             if text in names or text in codes:
                 hits.append(f"{page.relative_to(html_dir)}: “{text}” → {labels.column(text) if text in names else '（代码值）'}")
     assert not hits, "English column names or codes in reader-facing tables:\n" + "\n".join(sorted(set(hits)))
+
+
+def _literal_bold(md_text: str) -> list[str]:
+    """`**` that CommonMark leaves literal (e.g. a closing `**` after 。 and before a Chinese
+    character). Directive fences ({exercise} …) are parsed as Markdown too, as MyST does."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    hits = []
+    for tok in md.parse(md_text):
+        if tok.type == "fence" and tok.info.startswith("{"):
+            body = "\n".join(line for line in tok.content.splitlines() if not re.match(r"\s*:\w[\w-]*:", line))
+            hits += _literal_bold(body)
+        for child in tok.children or []:
+            if child.type == "text" and "**" in child.content:
+                hits.append(child.content)
+    return hits
+
+
+def test_no_literal_bold_in_notebook_markdown():
+    """A closing `**` right after Chinese punctuation and before a Chinese character
+    (`**……。**更`) is not bold in MyST: it shows as two asterisks. Check the sources."""
+    root = Path(__file__).resolve().parents[1]
+    hits = []
+    for nb_path in sorted((root / "book").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in nb_path.parts:
+            continue
+        for i, cell in enumerate(json.loads(nb_path.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] == "markdown":
+                for text in _literal_bold("".join(cell["source"])):
+                    hits.append(f"{nb_path.relative_to(root)} cell {i}: {text[:60]}")
+    assert not hits, "literal ** in Markdown:\n" + "\n".join(hits)
