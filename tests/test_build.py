@@ -425,12 +425,12 @@ def test_postprocess_is_idempotent_and_translates():
 
     html = ('<html><head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script></head>'
             '<body><article class="bd-article"><h1>T<a class="headerlink" href="#t" title="Link to this heading">#</a></h1>'
-            '<table><tr><td>KR21-017</td><td><code>CF-ae74cf</code></td></tr></table>'
+            '<table><tr><td>KR21-017</td><td><code>CF-335ee7</code></td></tr></table>'
             '<button title="列印成 PDF">x</button></article></body></html>')
     once = postprocess(html, "book/x.html")
     assert once == postprocess(once, "book/x.html")
     assert "fontawesome" not in once and "链接到本节" in once and "打印为 PDF" in once
-    assert '<span class="ihbook-id">KR21-017</span>' in once and '<code><span class="ihbook-id">CF-ae74cf</span></code>' in once
+    assert '<span class="ihbook-id">KR21-017</span>' in once and '<code><span class="ihbook-id">CF-335ee7</span></code>' in once
     assert "data-pagefind-body" in once
 
 

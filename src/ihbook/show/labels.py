@@ -6,11 +6,11 @@ so that code stays simple. A reader-facing table, dropdown or download shows Chi
     from ihbook.show import labels
     labels.column("claim_id")                    # '编号'
     labels.value("kind", "observed")             # '实测/报告值'
-    labels.value("conflict", "CF-ae74cf12")      # ids stay as they are
+    labels.value("conflict", "CF-335ee7")      # ids stay as they are
     labels.relabel(df)                           # copy with Chinese headers and values
     labels.options("kind", ["observed", "estimate"])   # [('实测/报告值', 'observed'), ('估算', 'estimate')]
                                                  # -> ipywidgets.Dropdown(options=...)
-    labels.option_label("CF-ae74cf", "东部医院数对不上")  # '东部医院数对不上（CF-ae74cf）'
+    labels.option_label("CF-335ee7", "东部医院数对不上")  # '东部医院数对不上（CF-335ee7）'
 
 Where the labels come from, first match wins: ``OVERRIDES`` below; the field's ``title`` in
 ``data/datapackage.json`` / ``data/schemas/*.json``; the field's ``description`` up to its first

@@ -155,7 +155,7 @@ TD = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.S)
 
 
 def _nowrap_ids(cell: str) -> str:
-    """Wrap ids (KR21-017, CF-ae74cf, Q-ch01-x) in a table cell's text with a no-break span;
+    """Wrap ids (KR21-017, CF-335ee7, Q-ch01-x) in a table cell's text with a no-break span;
     inside <code>, only a code whose whole text is an id (other code may wrap)."""
     if 'class="ihbook-id"' in cell:
         return cell
