@@ -540,3 +540,15 @@ def test_no_literal_bold_in_notebook_markdown():
                 for text in _literal_bold("".join(cell["source"])):
                     hits.append(f"{nb_path.relative_to(root)} cell {i}: {text[:60]}")
     assert not hits, "literal ** in Markdown:\n" + "\n".join(hits)
+
+
+def test_schema_descriptions_have_no_markup_roles():
+    """Field descriptions show on the data page: no MyST role syntax such as "{term} 角色"."""
+    root = Path(__file__).resolve().parents[1]
+    hits = []
+    for path in sorted((root / "data" / "schemas").glob("*.json")):
+        for field in json.loads(path.read_text(encoding="utf-8")).get("fields", []):
+            desc = field.get("description", "")
+            if re.search(r"\{(term|ref|claim|doc|glue)\}|角色", desc):
+                hits.append(f"{path.name}:{field['name']}: {desc}")
+    assert not hits, "\n".join(hits)
