@@ -552,3 +552,28 @@ def test_schema_descriptions_have_no_markup_roles():
             if re.search(r"\{(term|ref|claim|doc|glue)\}|角色", desc):
                 hits.append(f"{path.name}:{field['name']}: {desc}")
     assert not hits, "\n".join(hits)
+
+
+def _png_width(png: bytes) -> int:
+    import struct
+
+    return struct.unpack(">I", png[16:20])[0]
+
+
+def test_wide_label_charts_fit_the_content_width(monkeypatch):
+    """ch07's case comparison and the official cross-check chart: labels wrapped so the PNG is not
+    scaled down below 11 px labels in the ~740 px content column."""
+    from ihbook.chapters import cases
+    from ihbook.show import charts
+    from ihbook.show import reference as view
+
+    limit = 740 * charts.label_px() / 11
+    for title, metrics, unit, axis, log in cases.COMPARE_STATES:
+        fig, _, _ = cases._compare_figure(title, metrics, unit, axis, log)
+        assert _png_width(charts.to_png(fig)) <= limit, title
+    widths, to_png = [], charts.to_png
+    monkeypatch.setattr(charts, "to_png", lambda fig: widths.append(_png_width(png := to_png(fig))) or png)
+    monkeypatch.setattr(view, "_display", lambda *a, **k: None)
+    monkeypatch.setattr(view, "CHART_DATA", Path(__import__("tempfile").mkdtemp()))
+    view.crosscheck_chart(chart_id="crosscheck-width-test")
+    assert widths and widths[0] <= limit

@@ -251,7 +251,7 @@ def compare_points(metrics: list[str], unit: str) -> pd.DataFrame:
 
 def _compare_figure(title: str, metrics: list[str], unit: str, axis: str, log: bool):
     pts = compare_points(metrics, unit)
-    fig, ax = charts.figure(f"案例对比：{title}", axis, "", size=(7.6, 0.45 * len(pts) + 1.8))
+    fig, ax = charts.figure(f"案例对比：{title}", axis, "", size=(charts.CONTENT_WIDTH_IN, 0.5 * len(pts) + 1.9))
     colors = charts.source_colors(pts.source_id.unique())
     for i, r in pts.iterrows():
         color, _ = colors[r.source_id]
@@ -259,23 +259,25 @@ def _compare_figure(title: str, metrics: list[str], unit: str, axis: str, log: b
         ax.barh(i, r.value, color=color, hatch=hatch, edgecolor="white" if hatch else None)
         conf = f"；{r.conflict_ids}" if r.conflict_ids else ""
         per = f"，{r.period}" if r.period else ""
-        ax.annotate(f"{r.value_as_written}（{sources.short_name(r.source_id)}{per}{conf}）", (r.value, i),
-                    textcoords="offset points", xytext=(4, -3), fontsize=8.5)
-    ax.set_yticks(range(len(pts)), pts.label, fontsize=9)
+        # two short lines instead of one long one, so the chart fits the content width
+        ax.annotate(f"{r.value_as_written}\n{sources.short_name(r.source_id)}{per}{conf}", (r.value, i),
+                    textcoords="offset points", xytext=(4, 0), va="center", fontsize=8.5, linespacing=1.0)
+    ax.set_yticks(range(len(pts)), [lab.replace("（", "\n（", 1) for lab in pts.label], fontsize=9,
+                  linespacing=1.0)
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
-        ax.set_xlim(pts.value.min() / 2, pts.value.max() * 60)
+        ax.set_xlim(pts.value.min() / 2, pts.value.max() * 30)
     else:
-        ax.set_xlim(0, pts.value.max() * 2.1)
+        ax.set_xlim(0, pts.value.max() * 1.9)
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", visible=False)
     from matplotlib.patches import Patch
 
     handles = [Patch(color=colors[s][0], label=sources.short_name(s)) for s in pts.source_id.unique()]
     handles.append(Patch(facecolor="#bbb", hatch="//", edgecolor="white", label="约/超过/不足（非精确值）"))
-    ax.legend(handles=handles, frameon=False, fontsize=7.5, loc="upper left", bbox_to_anchor=(0, -0.5 / len(pts) - 0.12),
-              ncol=4)
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.6 / len(pts) - 0.12),
+              ncol=2)
     data = pts[["label", "value", "value_as_written", "period", "claim_id", "source_id", "conflict_ids"]].assign(
         unit=unit, state=title)
     alt = f"案例对比：{title}。" + "；".join(

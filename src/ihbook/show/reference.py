@@ -14,6 +14,7 @@ Everything is escaped; every display has a plain-text twin (nbval compares it).
 from __future__ import annotations
 
 import base64
+import textwrap
 import html
 import math
 
@@ -167,7 +168,7 @@ def crosscheck_chart(df: pd.DataFrame | None = None, chart_id: str = "crosscheck
     d["label"] = [f"{c} {ledger.label(m)}" for c, m in zip(d.claim_id, d.metric)]
     d = d.sort_values(["ratio", "claim_id"]).reset_index(drop=True)
     fig, ax = charts.figure("来源数字与官方统计之比", xlabel="来源数字 ÷ 官方数字（倍，对数刻度）",
-                            ylabel="账本数字（编号与指标）", size=(7.6, 0.32 * len(d) + 1.6))
+                            ylabel="账本数字（编号与指标）", size=(charts.CONTENT_WIDTH_IN, 0.42 * len(d) + 2.2))
     colors = charts.source_colors(d.source_id.unique())
     for sid, grp in d.groupby("source_id", sort=False):
         color, marker = colors[sid]
@@ -186,12 +187,15 @@ def crosscheck_chart(df: pd.DataFrame | None = None, chart_id: str = "crosscheck
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, _: f"{x:g}"))
     ax.xaxis.set_minor_formatter(mticker.NullFormatter())
     ax.set_yticks(range(len(d)))
-    ax.set_yticklabels(d.label, fontsize=8)
+    # id and metric on two lines, legend below: the chart fits the content width (labels >= 11 px)
+    ax.set_yticklabels([textwrap.fill(lab, 14) if " " not in lab else lab.replace(" ", "\n", 1) for lab in d.label],
+                       fontsize=8, linespacing=1.0)
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", alpha=0)
     handles, labels = ax.get_legend_handles_labels()
     uniq = dict(zip(labels, handles))
-    ax.legend(uniq.values(), uniq.keys(), frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(uniq.values(), uniq.keys(), frameon=False, fontsize=8, loc="upper left",
+              bbox_to_anchor=(0, -0.9 / len(d) - 0.1), ncol=2)
     data = d[["claim_id", "source_id", "label", "ratio", "verdict", "claim_value", "official_value",
               "official_period", "ref_ids", "basis"]].rename(columns={"ratio": "value"})
     charts.check_chart(fig, chart_id, data)
@@ -208,7 +212,8 @@ def crosscheck_chart(df: pd.DataFrame | None = None, chart_id: str = "crosscheck
     src_line = charts.sources_line(data.claim_id) + "；官方统计与公司披露：" + "、".join(publishers)
     png = base64.b64encode(charts.to_png(fig)).decode()
     body = (f'<figure class="ihbook-chart" id="fig-{chart_id}">'
-            f'<img src="data:image/png;base64,{png}" alt="{E(alt, quote=True)}" style="max-width:100%;height:auto">'
+            f'<img src="data:image/png;base64,{png}" alt="{E(alt, quote=True)}" '
+            f'data-label-px="{charts.label_px():.1f}" style="max-width:100%;height:auto">'
             f"<figcaption>{E(caption)}"
             f'<br><a href="../_static/chartdata/{chart_id}.csv" download>下载图表数据（CSV）</a>'
             f"<br>{E(src_line)}</figcaption></figure>")
