@@ -577,3 +577,19 @@ def test_wide_label_charts_fit_the_content_width(monkeypatch):
     monkeypatch.setattr(view, "CHART_DATA", Path(__import__("tempfile").mkdtemp()))
     view.crosscheck_chart(chart_id="crosscheck-width-test")
     assert widths and widths[0] <= limit
+
+
+def test_checking_numbers_tables_have_chinese_headers_and_values():
+    """ch10's hidden-code tables (ledger fields of one claim, arithmetic checks, the conflict list)
+    and its conflict dropdown show Chinese, not `claim_id`, `observed`, `exceeds`, `cagr`."""
+    from ihbook.chapters import checking_numbers as critique
+    from ihbook.show import labels
+
+    names = {n for n in labels.fields() if n.isascii() and labels.column(n) != n}
+    codes = {v for table in labels.VALUE_LABELS.values() for v, lab in table.items() if v and lab and v.isascii()}
+    claim = critique.ledger.load_claims().claim_id.iloc[0]
+    for df in (critique.claim_fields(claim), critique.arithmetic_checks(), critique.conflicts_table()):
+        assert all(CJK.search(str(c)) for c in df.columns), list(df.columns)
+        cells = {str(v).strip() for v in df.values.ravel()}
+        assert not cells & (names | codes), sorted(cells & (names | codes))
+    assert "编号（claim_id）" in set(critique.claim_fields(claim)["列"])

@@ -32,6 +32,7 @@ from ihbook.evidence import recall as quality
 from ihbook.evidence import sources
 from ihbook.evidence import vocabulary
 from ihbook.evidence.paths import DATA
+from ihbook.show import kit, labels
 
 NOTES = DATA / "conflict_notes.csv"
 NOTE_COLUMNS = ["conflict_id", "verdict", "likely_reason", "note"]
@@ -72,23 +73,10 @@ def field_notes() -> dict[str, str]:
     return dict(zip(_table("ledger_fields").column, _table("ledger_fields").meaning))
 
 
-def _say(text: str) -> None:
-    """A clear, escaped message for the reader instead of a traceback."""
-    from IPython.display import display
-
-    display({"text/html": f'<div class="ihbook-msg" role="status">{html.escape(text)}</div>',
-             "text/plain": text}, raw=True)
-
-
-def _html(body: str, plain: str) -> None:
-    from IPython.display import display
-
-    display({"text/html": body, "text/plain": plain}, raw=True)
-
-
-def show_table(df: pd.DataFrame) -> None:
-    """A table without the pandas index, escaped, with a plain-text twin (deterministic output)."""
-    _html(df.to_html(index=False, escape=True, classes="ihbook-table", border=0), df.to_string(index=False))
+# One display kit (ihbook.show.kit): the chapter's names stay, the copies are gone.
+_say = kit.say
+_html = kit.show
+show_table = kit.table  # a table without the pandas index, escaped, with a plain-text twin
 
 
 # ---------------------------------------------------------------------------- the notes
@@ -297,6 +285,17 @@ def misses() -> pd.DataFrame:
 
 # ------------------------------------------------------------------------- the ledger
 
+def _readable(col: str, text: str) -> str:
+    """A ledger value as a reader sees it: coded values in Chinese, keys with their label first."""
+    if not text:
+        return text
+    named = {"metric": ledger.label, "entity": ledger.entity_label}.get(col)
+    if named is not None:
+        readable = named(text)
+        return f"{readable}（{text}）" if readable and readable != text else text
+    return labels.value(col, text)
+
+
 def claim_fields(claim_id: str) -> pd.DataFrame:
     """One claim laid out column by column, with what each column means."""
     c = ledger.claim(claim_id)
@@ -305,7 +304,9 @@ def claim_fields(claim_id: str) -> pd.DataFrame:
     for col in ledger.COLUMNS:
         v = c[col]
         text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else (f"{v:g}" if isinstance(v, float) else str(v))
-        rows.append({"列": col, "含义": notes.get(col, ""), "这一条的值": text})
+        name = labels.column(col)
+        rows.append({"列": f"{name}（{col}）" if name != col else col, "含义": notes.get(col, ""),
+                     "这一条的值": _readable(col, text)})
     return pd.DataFrame(rows)
 
 

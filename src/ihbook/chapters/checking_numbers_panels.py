@@ -23,6 +23,7 @@ from ihbook.evidence import conflicts
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.evidence.paths import CHART_DATA
+from ihbook.show import labels as reader_labels
 
 CONFLICT_ID = re.compile(r"CF-[0-9a-f]{6}")
 STATED = "#1f5aa6"
@@ -143,7 +144,8 @@ def conflict_browser(default: str | None = None) -> None:
     labels, panels = [], []
     for r in df.to_dict("records"):
         kind = conflicts.KIND_LABELS.get(r["kind"], r["kind"])
-        labels.append(f"{r['conflict_id']}（{kind}，{conflicts.RULE_LABELS.get(r['rule'], r['rule'])}）")
+        labels.append(reader_labels.option_label(
+            r["conflict_id"], f"{kind}，{conflicts.RULE_LABELS.get(r['rule'], r['rule'])}", width=40))
         panels.append(widgets.w.HTML(value=conflict_html(r["conflict_id"])))
     start = list(df.conflict_id).index(default) if default in set(df.conflict_id) else 0
     display(widgets.selector(labels, panels, "冲突：", default=start, style="dropdown"))
@@ -229,6 +231,6 @@ def arithmetic_checks() -> pd.DataFrame:
             working = got[1]
             ok = rec["claim_id"] not in flagged
         rows.append({"编号": rec["claim_id"], "来源": sources.short_name(rec["source_id"]),
-                     "来源所述": ledger.display_value(rec), "关系": op, "重算": working,
+                     "来源所述": ledger.display_value(rec), "关系": reader_labels.value("relation", op), "重算": working,
                      "结论": "相符" if ok else "不符（见冲突清单）"})
     return pd.DataFrame(rows)
