@@ -16,7 +16,7 @@ import pandas as pd
 
 from ihbook.evidence import ledger
 from ihbook.evidence.units import AmountError, format_cn, parse_amount
-from ihbook.show import charts
+from ihbook.show import charts, kit
 
 MIN_PRICE = 1.0          # 元: below this a fee makes every percentage meaningless
 MAX_AMOUNT = 1_000_000   # 元
@@ -179,7 +179,7 @@ def scenario_html(price, conversion, margin, cac, users: int = 1000) -> str:
     try:
         s = check_scenario(price, conversion, margin, cac)
     except ScenarioError as exc:
-        return f'<div class="ihbook-msg ihbook-msg-warning" role="status">{html.escape(str(exc))}</div>'
+        return kit.message_html(str(exc), "warning")
     r = unit_economics(s, users)
     be = break_even_conversion(s)
     be_text = "无法盈亏平衡（毛利为零或为负）" if math.isinf(be) else (

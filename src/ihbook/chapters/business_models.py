@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ihbook.show import charts
+from ihbook.show import charts, kit
 from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import quotes
@@ -171,8 +171,7 @@ def numbers_table(m: Model) -> pd.DataFrame:
 
 def compact_table(df: pd.DataFrame) -> str:
     """A DataFrame as an escaped, small-print HTML table (for cards inside widgets)."""
-    body = df.to_html(index=False, escape=True, border=0, classes="ihbook-table")
-    return body.replace("<table ", '<table style="font-size:0.82em" ', 1)
+    return kit.table_html(df, style="font-size:0.82em")
 
 
 def model_card_html(m: Model) -> str:

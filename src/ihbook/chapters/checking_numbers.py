@@ -214,16 +214,10 @@ def conflict_list(kind: str) -> None:
     if tab.empty:
         _say(f"冲突清单中没有“{conflicts.KIND_LABELS.get(kind, kind)}”类冲突。")
         return
-    nowrap = ' style="white-space:nowrap"'
-    head = (f"<th{nowrap}>编号</th><th>摘要</th><th{nowrap}>规则</th><th{nowrap}>判定</th>"
-            f'<th style="min-width:5.5em">可能原因</th><th>说明</th>')
-    body = "".join(
-        f"<tr><td{nowrap}><b>{html.escape(r['编号'])}</b></td><td>{html.escape(r['摘要'])}</td>"
-        f"<td>{html.escape(r['规则'])}</td><td{nowrap}>{html.escape(r['判定'])}</td>"
-        f"<td>{html.escape(r['可能原因'])}</td><td>{html.escape(r['说明'])}</td></tr>"
-        for r in tab.to_dict("records"))
+    cols = ["编号", "摘要", "规则", "判定", "可能原因", "说明"]
+    rows = [[html.escape(str(r[c])) for c in cols] for r in tab.to_dict("records")]
     plain = "\n".join(f"{r['编号']}｜{r['规则']}｜{r['判定']}｜{r['摘要']}" for r in tab.to_dict("records"))
-    _html(f'<table class="ihbook-conflicts"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>', plain)
+    kit.show(kit.html_table(cols, rows, classes="ihbook-table ihbook-conflicts"), plain)
 
 
 def other_kinds() -> None:

@@ -24,6 +24,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ihbook.evidence import sources
+from ihbook.show import kit
 from ihbook.chapters.reading_texts import SENTENCE_END, label, source_ids
 
 MAX_TERM = 30
@@ -137,7 +138,7 @@ def counts(hits: pd.DataFrame) -> pd.Series:
 
 
 def message_html(text: str, level: str = "info") -> str:
-    return f'<div class="ihbook-msg ihbook-msg-{level}" role="status">{html.escape(text)}</div>'
+    return kit.message_html(text, level)
 
 
 def _table_html(hits: pd.DataFrame) -> str:

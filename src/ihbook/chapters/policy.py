@@ -25,6 +25,7 @@ from ihbook.evidence import reference
 from ihbook.evidence import sources
 from ihbook.evidence import text
 from ihbook.show import widgets
+from ihbook.show import kit
 from ihbook.evidence.ledger import DataError, LedgerError
 from ihbook.evidence.paths import DATA
 
@@ -192,17 +193,10 @@ def table_html(df: pd.DataFrame, heading: str = "") -> str:
     for _, r in df.iterrows():
         flags = "、".join(FLAGS[f] for f in r["flags"]) if isinstance(r.get("flags"), list) else ""
         theme = THEMES[r["theme"]] + (f"；{THEMES[r['theme_other']]}" if r["theme_other"] else "")
-        cells = [r["date_as_written"], LEVELS[r["level"]], r["issuer"] or "（原文未写）", display_title(r),
-                 theme, STATUSES[r["status"]], sources.short_name(r["source_id"]), flags or "—"]
-        nowrap = {1, 6}  # level and source: short, keep on one line
-        rows.append("<tr>" + "".join(
-            f'<td style="white-space:nowrap">{html.escape(str(c))}</td>' if i in nowrap else f"<td>{html.escape(str(c))}</td>"
-            for i, c in enumerate(cells))
-                    + f'<td style="white-space:nowrap"><code>{html.escape(r["policy_id"])}</code></td></tr>')
+        rows.append([r["date_as_written"], LEVELS[r["level"]], r["issuer"] or "（原文未写）", display_title(r),
+                     theme, STATUSES[r["status"]], sources.short_name(r["source_id"]), flags or "—", r["policy_id"]])
     cols = ["时间（原文）", "层级", "发布机关", "名称或内容", "领域", "状态", "来源", "标记", "编号"]
-    header = "".join(f"<th>{c}</th>" for c in cols)
-    table = ('<table class="ihbook-table" style="font-size:0.85em"><thead><tr>' + header + "</tr></thead><tbody>"
-             + "".join(rows) + "</tbody></table>")
+    table = kit.table_html(pd.DataFrame(rows, columns=cols), style="font-size:0.85em")
     return head + widgets.scroll_region(table, "政策清单（可滚动）", 34)
 
 

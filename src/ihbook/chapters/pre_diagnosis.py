@@ -13,11 +13,11 @@ import html
 
 import pandas as pd
 
-from ihbook.show import charts
+from ihbook.show import charts, kit
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 from ihbook.evidence.ledger import DataError, LedgerError
-from ihbook.evidence.paths import CHART_DATA, DATA
+from ihbook.evidence.paths import DATA
 
 FLOW = DATA / "prediagnosis_flow.csv"
 GROUP_COLORS = ["#1f5aa6", "#00798c", "#66a182", "#8d6a9f", "#d1495b"]
@@ -83,24 +83,20 @@ def flow_figure():
 
 def publish_flow() -> None:
     """Show the flow figure with alt text, caption, CSV of the steps and a 来源 line."""
-    from IPython.display import display
-
     fig, df = flow_figure()
     png = base64.b64encode(charts.to_png(fig)).decode()
     table = df[["step_id", "group", "step", "quote", "source_id", "demo_function", "note"]]
-    CHART_DATA.mkdir(parents=True, exist_ok=True)
-    table.to_csv(CHART_DATA / "ch03-flow.csv", index=False, lineterminator="\n")
+    kit.write_chart_data(table, "ch03-flow")
     steps = "；".join(f"{g}：{'、'.join(grp.label)}" for g, grp in df.groupby("group", sort=False))
     alt = f"互联网医疗诊前流程，从左到右五个环节。{steps}。"
     caption = ("艾瑞把诊前流程画成从患者信息采集到开始问诊的五个环节；方框中的文字取自原图（见 CSV 的 quote 列），"
                "最下方的灰字是本书的标注：本章的分诊演示在哪一步用了哪个函数。")
     src_line = charts.sources_line(source_ids=list(dict.fromkeys(df.source_id)))
     body = (f'<figure class="ihbook-chart" id="fig-ch03-flow"><img src="data:image/png;base64,{png}" '
-            f'alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
-            f"<figcaption>{html.escape(caption)}"
-            '<br><a href="../_static/chartdata/ch03-flow.csv" download>下载图表数据（CSV）</a>'
+            f'alt="{html.escape(alt, quote=True)}" style="{kit.STYLE.image}">'
+            f"<figcaption>{html.escape(caption)}<br>{kit.csv_link('ch03-flow')}"
             f"<br>{html.escape(src_line)}</figcaption></figure>")
-    display({"text/html": body, "text/plain": f"[图] 互联网医疗诊前流程\n{caption}\n{src_line}"}, raw=True)
+    kit.show(body, f"[图] 互联网医疗诊前流程\n{caption}\n{src_line}")
 
 
 def _as_percent(c: dict) -> float:

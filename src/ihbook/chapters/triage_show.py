@@ -10,6 +10,7 @@ import html
 
 from ihbook.chapters import triage as tr
 from ihbook.chapters import triage_redflags as redflags
+from ihbook.show import kit
 
 
 def _esc(s) -> str:
@@ -38,7 +39,7 @@ def explain_html(res) -> str:
         return head + f"<p><b>① 主诉</b>：“{_esc(shown)}”</p>" + _red_flag_html(res) + "</div>"
     if res.status == "invalid":
         return (head + f"<p><b>⓪ 红旗优先</b>：没有识别到红旗症状。</p><p><b>① 患者信息采集</b>：收到“{_esc(res.text)}”。</p>"
-                f'<p class="ihbook-msg ihbook-msg-warning" role="status">{_esc(res.message)}</p>{_safety(res)}</div>')
+                f'{kit.message_html(res.message, "warning")}{_safety(res)}</div>')
     present = res.present
     negated = [m for m in res.matches if m.negated]
 
@@ -159,7 +160,7 @@ def live_widget():
                        layout=ipw.Layout(width="100%", height="4em"))
     box.description = "主诉："
     button = ipw.Button(description="分诊（教学演示）")
-    out = ipw.HTML(value=f'<p class="ihbook-msg">{_esc(tr.DISCLAIMER)} 输入主诉后点击按钮。</p>')
+    out = ipw.HTML(value=kit.message_html(f"{tr.DISCLAIMER} 输入主诉后点击按钮。"))
 
     def run(_=None):
         out.value = explain_html(tr.triage(box.value))

@@ -424,14 +424,15 @@ def attributed(rec: dict) -> bool:
 
 
 def _within_conflicts(conflicts: pd.DataFrame) -> dict[str, int]:
-    by_claim = {}
+    from ihbook.evidence import involving
+
     out: dict[str, int] = {}
     if conflicts is None or conflicts.empty:
         return out
     cl = ledger.load_claims()
     by_claim = dict(zip(cl.claim_id, cl.source_id))
     for r in conflicts[conflicts.kind == "within-source"].to_dict("records"):
-        sids = {by_claim.get(cid.strip(), "") for cid in str(r["claim_ids"]).split(";") if cid.strip()}
+        sids = {by_claim.get(cid, "") for cid in involving.claim_list(str(r["claim_ids"]))}
         if len(sids) == 1:
             s = sids.pop()
             out[s] = out.get(s, 0) + 1

@@ -20,7 +20,7 @@ import re
 
 import pandas as pd
 
-from ihbook.evidence import conflicts
+from ihbook.evidence import involving
 from ihbook.evidence import ledger
 from ihbook.evidence import sources
 
@@ -72,10 +72,8 @@ def related(claim_id: str) -> pd.DataFrame:
 
 def conflicts_of(claim_id: str) -> pd.DataFrame:
     """The recorded conflicts that involve this claim."""
-    cf = conflicts.load_conflicts()
     cid = claim_id.strip().upper() if isinstance(claim_id, str) else ""
-    mask = cf.claim_ids.str.split(";").apply(lambda ids: cid in ids)
-    return cf[mask].reset_index(drop=True)
+    return involving.conflicts([cid])
 
 
 def audit(claim_ids) -> pd.DataFrame:
@@ -142,7 +140,7 @@ def _eligible() -> pd.DataFrame:
 def requirements(ids: list[str]) -> list[str]:
     """The syllabus's selection rules that ``ids`` breaks (empty list: all met)."""
     recs = [ledger.claim(c) for c in ids]
-    conflicted = set(";".join(conflicts.load_conflicts().claim_ids).split(";"))
+    conflicted = set(involving.by_claim())
     problems = []
     if len({r["source_id"] for r in recs}) < 3:
         problems.append("至少来自三份不同的来源")
@@ -164,7 +162,7 @@ def assign(student_id, n: int = 5, salt: str = "") -> list[str]:
         raise AssignmentError("n 应为 4 到 10 之间的整数")
     rng = _rng(student_id, salt)
     df = _eligible()
-    conflicted = set(";".join(conflicts.load_conflicts().claim_ids).split(";"))
+    conflicted = set(involving.by_claim())
     pools = [
         sorted(set(df.claim_id) & conflicted),
         sorted(df.claim_id[df.kind.isin(["estimate", "anecdote"])]),
