@@ -17,12 +17,12 @@ test = {'name': 'ch07-own-case',
                         'failure_message': 'n_sources 应当是“来源”一栏不同值的个数（nunique）。',
                         'success_message': None},
                        {'code': ">>> bool(n_conflicted == int((cases.case_table(my_case)['冲突'] != "
-                                "'').sum()))\n"
+                                "'—').sum()))\n"
                                 'True',
                         'hidden': False,
                         'locked': False,
                         'points': 1,
-                        'failure_message': 'n_conflicted 应当数“冲突”一栏不为空字符串的行。',
+                        'failure_message': 'n_conflicted 应当数“冲突”一栏不是“—”（即确有冲突编号）的行。',
                         'success_message': None}],
              'scored': True,
              'setup': '',

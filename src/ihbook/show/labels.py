@@ -41,7 +41,7 @@ OVERRIDES = {
 # Values by column (or "*" for any column).
 VALUE_LABELS = {
     "kind": {"observed": "实测/报告值", "estimate": "估算", "forecast": "预测", "target": "目标",
-             "anecdote": "个例", "computed": "本书计算",
+             "anecdote": "个例", "unattributed": "无出处的陈述", "computed": "本书计算",
              "arithmetic": "算术不自洽", "cross-source": "来源之间", "within-source": "同一来源内部",
              "definition": "口径不同", "report-preview": "报告预览", "web-article": "网络文章",
              "symptom": "症状", "disease": "疾病", "red_flag": "红旗症状", "site": "身体部位"},
