@@ -176,6 +176,6 @@ def journey_explorer(journey: pd.DataFrame, default: int = 0) -> None:
     labels = [f"{i}. {s}" for i, s in enumerate(journey["步骤"], start=1)]
     default = default if 0 <= default < len(panels) else 0
     display(widgets.selector(labels, panels, "步骤：", default=default))
-    display({"text/html": '<div class="ihbook-chart-foot">这是本书依据规则表和来源构造的示意情景，不是真实病例。'
-                          "每一步的规则以编者注给出（编号见 data/reference/rules.csv），来源原句附在其后。</div>",
+    display({"text/html": kit.message_html("这是本书依据规则表和来源构造的示意情景，不是真实病例。"
+                                           "每一步的规则以编者注给出（编号见 data/reference/rules.csv），来源原句附在其后。", "info"),
              "text/plain": "\n\n".join(plains)}, raw=True)
