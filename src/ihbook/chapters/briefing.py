@@ -43,9 +43,9 @@ def check_briefing(path=BRIEFING) -> list[DataError]:
     interpretation, a duplicate, or too few / too many items."""
     name = "data/briefing.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in df.columns]
+    missing = ledger.missing_columns(name, df.columns, COLUMNS)
     if missing:
-        return [DataError(name, 1, ",".join(missing), "缺少必需的列")]
+        return missing
     errors: list[DataError] = []
     known = set(ledger.load_claims().claim_id)
     for line, row in enumerate(df.to_dict("records"), start=2):

@@ -37,7 +37,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ihbook.evidence import involving, ledger, reference, sources
-from ihbook.evidence.ledger import DataError, LedgerError
+from ihbook.evidence.ledger import DataError, LedgerError, missing_columns
 from ihbook.evidence.paths import BOOK, DATA
 from ihbook.show import kit
 
@@ -174,9 +174,9 @@ def check_messages(path=MESSAGES) -> list[DataError]:
     """Every problem in the messages table, with file, row, column and reason."""
     name = "data/briefing_messages.csv"
     df = _read(path)
-    missing = [c for c in COLUMNS if c not in df.columns]
+    missing = missing_columns(name, df.columns, COLUMNS)
     if missing:
-        return [DataError(name, 1, ",".join(missing), "缺少必需的列")]
+        return missing
     errors: list[DataError] = []
     claims = set(ledger.load_claims().claim_id)
     refs = set(reference.load_statistics().ref_id)

@@ -26,7 +26,7 @@ from ihbook.evidence import sources
 from ihbook.evidence import text
 from ihbook.show import widgets
 from ihbook.show import kit
-from ihbook.evidence.ledger import DataError, LedgerError
+from ihbook.evidence.ledger import DataError, LedgerError, missing_columns
 from ihbook.evidence.paths import DATA
 
 POLICIES = DATA / "policies.csv"
@@ -73,9 +73,9 @@ def check_policies(path=POLICIES) -> list[DataError]:
     """Every problem in the policy table (empty list: the table is sound)."""
     name = "data/policies.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in df.columns]
+    missing = missing_columns(name, df.columns, COLUMNS)
     if missing:
-        return [DataError(name, 1, ",".join(missing), "缺少必需的列")]
+        return missing
     errors: list[DataError] = []
     ids = set(df.policy_id)
     rule_keys = set(reference.load_rules().doc_key)

@@ -76,6 +76,13 @@ class DataError:
         return f"{self.file} 第 {self.row} 行，列 {self.column}：{self.reason}"
 
 
+def missing_columns(name: str, header, required) -> list[DataError]:
+    """The one error every hand-written table reports first: required columns absent from its
+    header (row 1), named together, so a reader fixes them in one edit."""
+    missing = [c for c in required if c not in header]
+    return [DataError(name, 1, ",".join(missing), "缺少必需的列")] if missing else []
+
+
 class LedgerError(ValueError):
     """The ledger (or another table) failed its checks; ``errors`` lists every problem."""
 
@@ -143,9 +150,9 @@ def check_claims(path: Path = CLAIMS) -> list[DataError]:
     name = path.relative_to(DATA.parent).as_posix() if path.is_relative_to(DATA.parent) else str(path)
     rows, header = _read_rows(path)
     errors: list[DataError] = []
-    missing = [c for c in COLUMNS if c not in header]
+    missing = missing_columns(name, header, COLUMNS)
     if missing:
-        return [DataError(name, 1, ",".join(missing), "缺少必需的列")]
+        return missing
     metrics, entities = _keys(METRICS, "metric"), _keys(ENTITIES, "entity")
     known_sources = set(sources.load_sources().source_id)
     ids = {rec["claim_id"] for _, rec in rows}

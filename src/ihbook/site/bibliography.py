@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
 from ihbook.evidence.paths import BOOK, ROOT
 from ihbook.evidence.sources import load_sources
+from ihbook.site.generated import check_current
 
 BIB_FILE = BOOK / "references.bib"
 
@@ -154,11 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="只检查 book/references.bib 是否为最新（过期则返回 1）")
     args = ap.parse_args(argv)
     if args.check:
-        if is_current():
-            print("book/references.bib 是最新的")
-            return 0
-        print("book/references.bib 已过期：请运行 python -m ihbook.site.bibliography", file=sys.stderr)
-        return 1
+        return check_current("book/references.bib", is_current(), "python -m ihbook.site.bibliography")
     print(f"wrote {write().relative_to(ROOT)}")
     return 0
 

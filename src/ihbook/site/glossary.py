@@ -23,11 +23,11 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ihbook.evidence.paths import BOOK, DATA, ROOT
+from ihbook.site.generated import check_current
 
 GLOSSARY_CSV = DATA / "glossary.csv"
 GLOSSARY_MD = BOOK / "glossary.md"
@@ -427,11 +427,7 @@ def main(argv: list[str] | None = None) -> int:
                 nbformat.write(nb, p)
         return 0
     if args.check:
-        if is_current():
-            print("book/glossary.md 是最新的")
-            return 0
-        print("book/glossary.md 已过期：请运行 python -m ihbook.site.glossary", file=sys.stderr)
-        return 1
+        return check_current("book/glossary.md", is_current(), "python -m ihbook.site.glossary")
     print(f"wrote {write().relative_to(ROOT)}")
     return 0
 
