@@ -84,6 +84,21 @@ def normalize(nb) -> None:
             continue
         for out in cell.get("outputs", []):
             out.get("metadata", {}).pop("execution", None)
+        cell["outputs"] = _coalesce_streams(cell.get("outputs", []))
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """One print can reach the notebook as one stream message or as two (the kernel flushes on
+    a timer): join consecutive messages of the same stream, as Jupyter's own display does."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None
+                and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def serialize(nb) -> bytes:

@@ -112,3 +112,22 @@ def test_the_builds_chart_data_equals_the_committed_csvs(book_dir):
     if out.returncode != 0:
         pytest.fail(f"git diff failed (not a git checkout?): {out.stderr.strip()}", pytrace=False)
     assert out.stdout.strip() == "", f"chart CSVs changed when the build executed the notebooks:\n{out.stdout}"
+
+
+def test_one_print_split_into_two_stream_messages_normalizes_to_one():
+    """The kernel may flush one print as two messages (seen in CI on chapter 10); both forms
+    must compare equal, and other outputs must not be merged."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('x')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="精确率 100%"),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="w\n"),
+                    nbformat.v4.new_output("display_data", data={"text/plain": "d"}),
+                    nbformat.v4.new_output("stream", name="stdout", text="y\n")]
+    nb.cells = [cell]
+    reexecute.normalize(nb)
+    outs = nb.cells[0].outputs
+    assert [o.get("name") for o in outs] == ["stdout", "stderr", None, "stdout"]
+    assert outs[0]["text"] == "精确率 100%\n"
