@@ -63,10 +63,12 @@ pyver="$(.venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'
 [ "$pyver" = "3.11" ] || say "WARNING: .venv uses Python $pyver; constraints.txt was frozen on 3.11"
 
 py_stamp=".venv/.ihbook-setup-stamp"
-py_hash="$(hash_of pyproject.toml constraints.txt)"
+# extras: test (pytest, nbval, playwright) and grading (otter-grader, which the exercise checks use)
+PY_EXTRAS="test,grading"
+py_hash="$( (cat pyproject.toml constraints.txt; echo "$PY_EXTRAS") | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$py_stamp" ] || [ "$(cat "$py_stamp")" != "$py_hash" ]; then
     say "installing Python dependencies (pyproject.toml or constraints.txt changed)"
-    .venv/bin/python -m pip install --disable-pip-version-check -q -c constraints.txt -e ".[test]"
+    .venv/bin/python -m pip install --disable-pip-version-check -q -c constraints.txt -e ".[$PY_EXTRAS]"
     echo "$py_hash" > "$py_stamp"
 else
     say "Python environment up to date"

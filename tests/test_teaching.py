@@ -254,6 +254,8 @@ def test_check_files_are_generated_and_current():
 @pytest.mark.parametrize("name", [e["check"] for e in CHECKED])
 def test_check_passes_on_the_solution_and_fails_on_a_wrong_answer(name, engine):
     if engine == "otter" and not checks.otter_available():
+        # scripts/setup.sh installs the grading extra, so CI must never skip this silently
+        assert not os.environ.get("CI"), "otter-grader missing in CI: scripts/setup.sh installs .[test,grading]"
         pytest.skip("otter-grader not installed (pip install -e '.[grading]')")
     ex = next(e for e in CHECKED if e["check"] == name)
     good = checks.run(name, checks.run_code(ex["chapter"], SOLUTIONS[name]["solution"]), engine)
