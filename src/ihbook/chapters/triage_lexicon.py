@@ -99,8 +99,14 @@ def lexicon() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def _records() -> tuple[dict, ...]:
+    """The lexicon rows as dicts, converted once (``recognise`` walks them for every complaint)."""
+    return tuple(lexicon().to_dict("records"))
+
+
+@lru_cache(maxsize=None)
 def _by_word() -> dict[str, dict]:
-    return {r["word"]: r for r in lexicon().to_dict("records")}
+    return {r["word"]: r for r in _records()}
 
 
 @lru_cache(maxsize=None)
@@ -140,7 +146,7 @@ def recognise(text: str) -> tuple[list[str], list[Match]]:
         elif r is not None:
             matches.append(_match(r, word, start, cues.negated_before(text, start), "分词"))
             taken.append((start, end))
-    for r in lexicon().to_dict("records"):
+    for r in _records():
         if (len(r["word"]) < 2 and r["word"] not in SAFE_SINGLE) or r["kind"] == "site":
             continue
         pos = text.find(r["word"])
@@ -150,7 +156,7 @@ def recognise(text: str) -> tuple[list[str], list[Match]]:
                 matches.append(_match(r, r["word"], pos, cues.negated_before(text, pos), "子串"))
                 taken.append((pos, end))
             pos = text.find(r["word"], end)
-    for r in lexicon().to_dict("records"):   # sites jieba did not cut out (脖子上 → 脖子)
+    for r in _records():   # sites jieba did not cut out (脖子上 → 脖子)
         if r["kind"] != "site" or len(r["word"]) < 2:
             continue
         pos = text.find(r["word"])
