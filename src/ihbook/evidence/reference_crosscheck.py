@@ -17,6 +17,7 @@ from ihbook.evidence.reference_tables import (
     APPROX, CHECKED_KINDS, DEFAULT_ABS, DEFAULT_REL, EXTRA_UNITS, FLOW_METRICS, NEIGHBOUR, SAME_TIME,
     UNDATED_WINDOW, VERDICT_LABELS, load_crosswalk, load_statistics,
 )
+from ihbook.evidence.reference_tables import CROSSWALK, STATISTICS, _statistics
 
 
 # --------------------------------------------------------------------------- cross-check
@@ -178,6 +179,33 @@ def crosscheck(claims: pd.DataFrame | None = None, statistics: pd.DataFrame | No
 
     ``ratio`` is the claim's value ÷ the nearest official value compared (in base units), for the chart.
     """
+    if claims is None and statistics is None and crosswalk is None:
+        return _default_crosscheck().copy()
+    return _crosscheck(claims, statistics, crosswalk)
+
+
+_DEFAULT: dict = {}
+
+
+def _default_crosscheck() -> pd.DataFrame:
+    """:func:`crosscheck` of the book's own tables, computed once per process while they stay
+    the same (a chapter asks for it, then for the verdict of one claim after another).
+
+    The key holds the cached tables themselves (ledger, statistics, sources, metrics: read once
+    per process, like every loader of the layer) and the crosswalk file's size and time."""
+    try:
+        st = CROSSWALK.stat()
+        cw_stat = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        cw_stat = None
+    tables = (ledger._claims(), _statistics(str(STATISTICS)), sources._sources(), ledger.metrics())
+    hit = _DEFAULT.get("value")
+    if hit is None or hit[1] != cw_stat or any(a is not b for a, b in zip(hit[0], tables)):
+        _DEFAULT["value"] = hit = (tables, cw_stat, _crosscheck(None, None, None))
+    return hit[2]
+
+
+def _crosscheck(claims, statistics, crosswalk) -> pd.DataFrame:
     claims = ledger.load_claims() if claims is None else claims
     statistics = load_statistics() if statistics is None else statistics
     crosswalk = load_crosswalk() if crosswalk is None else crosswalk

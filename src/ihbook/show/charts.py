@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from ihbook.show import fonts
 from ihbook.evidence import ledger
@@ -84,6 +85,16 @@ def describe(data: pd.DataFrame, label_col: str, value_col: str, unit: str = "")
 def fit_to_content(fig) -> float:
     """Scale ``fig`` down to the content width (text keeps its size) and raise any text below
     MIN_FONT_PT. Returns the smallest font size in points after fitting."""
+    return _fit(fig)[0]
+
+
+def _fit(fig, remember: bool = False):
+    """:func:`fit_to_content`, returning also the figure's tight bounding box (inches) at its
+    final size, or ``None`` when the last step resized it (then the box is unknown).
+
+    With ``remember`` (:func:`publish`, which saves the figure right after fitting it) the box
+    is kept on the figure for :func:`to_png`, which then neither fits nor measures the same
+    unchanged figure again."""
     from matplotlib.text import Text
 
     w, h = fig.get_size_inches()
@@ -100,16 +111,23 @@ def fit_to_content(fig) -> float:
     # saved image (bbox_inches="tight"), which the page then scales down: narrow the figure by
     # the overhang, but never below 55 % of the content width (a chart whose labels alone are
     # wider than that needs shorter or wrapped labels: tests/test_viewport.py reports it).
+    # Measuring needs a layout pass, not pixels: draw_without_rendering lays out exactly as a
+    # full draw does (same renderer, same text metrics) without rasterizing.
     floor = 0.55 * CONTENT_WIDTH_IN
+    box = None
     for _ in range(3):
-        fig.canvas.draw()
-        tight = fig.get_tightbbox(fig.canvas.get_renderer()).width + 0.2  # + savefig's pad (0.1 in a side)
+        fig.draw_without_rendering()
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+        tight = bbox.width + 0.2  # + savefig's pad (0.1 in a side)
         w, h = fig.get_size_inches()
         new_w = max(w - (tight - CONTENT_WIDTH_IN), floor)
         if tight <= CONTENT_WIDTH_IN + 0.02 or new_w >= w - 0.01:
+            box = Bbox(bbox.get_points())
             break
         fig.set_size_inches(new_w, h)
-    return min(sizes) if sizes else MIN_FONT_PT
+    min_pt = min(sizes) if sizes else MIN_FONT_PT
+    fig._ihbook_fit = (tuple(fig.get_size_inches()), fig.dpi, box) if remember else None
+    return min_pt, box
 
 
 def label_px(min_pt: float = MIN_FONT_PT) -> float:
@@ -118,9 +136,25 @@ def label_px(min_pt: float = MIN_FONT_PT) -> float:
 
 
 def to_png(fig) -> bytes:
-    fit_to_content(fig)
+    """The figure fitted to the content width (:func:`fit_to_content`) as PNG bytes, cropped to
+    its tight bounding box as ``savefig(bbox_inches="tight")`` does.
+
+    The crop box is the one the fit measured on the final, unchanged figure (a figure
+    :func:`publish` has just fitted is not fitted or measured again), so savefig only renders;
+    figures with a layout engine or an axes locator are measured by savefig itself."""
+    rec = getattr(fig, "_ihbook_fit", None)
+    fig._ihbook_fit = None
+    if rec is not None and rec[2] is not None and rec[:2] == (tuple(fig.get_size_inches()), fig.dpi):
+        box = rec[2]  # fitted, unchanged since: fitting again would measure the same box
+    else:
+        box = _fit(fig)[1]
+    bbox_inches = "tight"
+    if (box is not None and fig.dpi == DPI and fig.get_layout_engine() is None
+            and all(ax.get_axes_locator() is None for ax in fig.axes)):
+        pad = matplotlib.rcParams["savefig.pad_inches"]
+        bbox_inches = box.padded(pad, pad)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches=bbox_inches, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -176,7 +210,7 @@ def publish(fig, chart_id: str, data: pd.DataFrame, caption: str, alt: str | Non
     table.to_csv(CHART_DATA / f"{chart_id}.csv", index=False, lineterminator="\n")
     title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
     alt_text = alt or f"{title}。{describe(table, table.columns[0], 'value') if 'value' in table else ''}"
-    min_pt = fit_to_content(fig)
+    min_pt = _fit(fig, remember=True)[0]
     png = base64.b64encode(to_png(fig)).decode()
     src_line = sources_line(table.get("claim_id", pd.Series(dtype=str)).fillna(""), table["source_id"])
     note_html = f"<br>{html.escape(note)}" if note else ""
