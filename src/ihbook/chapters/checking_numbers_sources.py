@@ -59,14 +59,16 @@ def reused_figures(source_id: str | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def _reused(source_id: str | None = None) -> pd.DataFrame:
-    """The same metric and value given for different entities within one source."""
-    df = ledger.load_claims()
+    """The same metric and value given for different entities within one source (one source's
+    rows are those of all sources: the groups never span two sources)."""
     if source_id is not None:
-        df = df[df.source_id == source_id]
+        every = _reused(None)
+        return every[every.source_id == source_id].reset_index(drop=True)
+    df = ledger.load_claims()
+    keys = ["source_id", "metric", "value", "unit"]
+    df = df[df.groupby(keys, sort=False).entity.transform("nunique") >= 2]  # only groups that count
     rows = []
-    for (sid, metric, value, unit), grp in df.groupby(["source_id", "metric", "value", "unit"], sort=True):
-        if grp.entity.nunique() < 2:
-            continue
+    for (sid, metric, value, unit), grp in df.groupby(keys, sort=True):
         rows.append({"来源": sources.short_name(sid), "指标": ledger.label(metric),
                      "数值": ledger.display_value(grp.iloc[0].to_dict()),
                      "主体": "；".join(dict.fromkeys(grp.entity.map(ledger.entity_label))),

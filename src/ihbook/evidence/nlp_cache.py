@@ -43,12 +43,24 @@ def fingerprint(extra: str = "") -> str:
 
 @lru_cache(maxsize=32)
 def _fingerprint(extra: str, *_stats) -> str:
-    import jieba
-
-    h = hashlib.sha256(f"{VERSION}|{jieba.__version__}|{extra}".encode())
+    h = hashlib.sha256(f"{VERSION}|{_jieba_version()}|{extra}".encode())
     for path in (text.USERDICT, text.STOPWORDS):
         h.update(path.read_bytes() if path.exists() else b"")
     return h.hexdigest()[:24]
+
+
+@lru_cache(maxsize=None)
+def _jieba_version() -> str:
+    """jieba's version, read from its installed metadata: importing jieba (about 0.15 s, most of
+    it pkg_resources) is left to the runs that actually segment."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("jieba")
+    except metadata.PackageNotFoundError:
+        import jieba
+
+        return jieba.__version__
 
 
 def key(*parts: str) -> str:

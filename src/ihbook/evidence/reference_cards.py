@@ -56,9 +56,9 @@ def source_cards(claims: pd.DataFrame | None = None, checks: pd.DataFrame | None
     statement counts. ``share_agrees`` is over the figures the cross-check could judge
     (agrees + disagrees + definition); ``NaN`` where none could be checked.
     """
+    if checks is None:  # the book's own ledger: the cross-check computed once per process
+        checks = crosscheck() if claims is None else crosscheck(claims)
     claims = ledger.load_claims() if claims is None else claims
-    if checks is None:
-        checks = crosscheck(claims)
     if conflicts is None:
         from ihbook.evidence import conflicts as conflicts_mod
         conflicts = conflicts_mod.load_conflicts()
