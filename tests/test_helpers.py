@@ -97,3 +97,62 @@ def test_publish_accepts_the_books_own_computations_with_a_source(shown):
     csv = pd.read_csv(CHART_DATA / "test-computed.csv", keep_default_na=False)
     assert csv.loc[0, "kind"] == "computed"
     (CHART_DATA / "test-computed.csv").unlink()
+
+
+def _reference_png(fig, fits: int = 1) -> bytes:
+    """What to_png gave before it reused the fit's measurement: fit (``fits`` times, as publish
+    did), then let savefig measure the tight box itself."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    for _ in range(fits):
+        charts.fit_to_content(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=charts.DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _wide_labels():  # long tick labels: the fit narrows the figure over several rounds
+    fig, ax = charts.figure("很长的标签", "数值（个）", "", size=(9.0, 4.0))
+    ax.barh(range(4), [3, 1, 4, 1])
+    ax.set_yticks(range(4), ["一个非常非常长的类别名称甲" * 2, "乙", "丙" * 12, "丁"])
+    return fig
+
+
+def _long_labels():  # still overhanging after the fit's three rounds: publish's second fit goes on
+    fig, ax = charts.figure("标签", "数值（个）", "")
+    ax.barh(range(3), [3, 1, 4])
+    ax.set_yticks(range(3), ["长" * 14, "乙", "丙"])
+    return fig
+
+
+def _heat():  # an image with equal aspect and rotated labels
+    import numpy as np
+
+    fig, ax = charts.figure("热图", "词（个）", "词", size=(5.0, 4.5))
+    ax.imshow(np.arange(16).reshape(4, 4), cmap="Blues")
+    ax.set_xticks(range(4), ["疫情", "医保", "监管", "数据安全"], rotation=45, ha="right")
+    return fig
+
+
+@pytest.mark.parametrize("make", [_fig, _wide_labels, _long_labels, _heat])
+def test_png_is_what_savefig_tight_gives_for_the_fitted_figure(make):
+    """to_png crops with the box the fit measured instead of drawing the figure again: the bytes
+    are those of the plain path (fit, then savefig measuring the tight box)."""
+    assert charts.to_png(make()) == _reference_png(make())
+
+
+@pytest.mark.parametrize("make", [_fig, _wide_labels, _long_labels])
+def test_publish_embeds_the_png_of_fitting_twice(shown, make):
+    """publish fits the figure (for the smallest font size) and then saves it: the image is the
+    one fitting twice and letting savefig measure gave (the second fit is not repeated)."""
+    import base64
+    import re
+
+    data = pd.DataFrame({"label": ["字数"], "value": [1.0], "source_id": ["woshipm-2021"]})
+    charts.publish(make(), "test-fit-once", data, caption="本书计算")
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', shown[-1]["text/html"]).group(1))
+    assert png == _reference_png(make(), fits=2)
+    (CHART_DATA / "test-fit-once.csv").unlink()

@@ -180,6 +180,22 @@ def test_crosscheck_on_the_ledger_matches_known_checks():
     assert df.loc["KR21-023", "verdict"] == "definition"
 
 
+def test_crosscheck_of_the_books_tables_is_computed_once_and_handed_out_as_copies():
+    """crosscheck() without arguments is remembered for the process (ch10 asks for it, then for
+    the verdicts of one claim after another): it equals the computation on the loaded tables, and
+    a caller editing its copy changes nothing for the next caller."""
+    from ihbook.evidence import ledger
+
+    first = reference.crosscheck()
+    fresh = reference.crosscheck(ledger.load_claims(), reference.load_statistics(), reference.load_crosswalk())
+    pd.testing.assert_frame_equal(first, fresh)
+    first.loc[:, "verdict"] = "edited"
+    again = reference.crosscheck()
+    pd.testing.assert_frame_equal(again, fresh)
+    assert reference.verdict_for("R25-027")["verdict"] == fresh.set_index("claim_id").loc["R25-027", "verdict"]
+    pd.testing.assert_frame_equal(reference.source_cards(), reference.source_cards(claims=ledger.load_claims()))
+
+
 def test_unit_conversion():
     assert reference.to_base(15518.5, "百万元") == ("cny", pytest.approx(155.185e8))
     assert reference.to_base(3, "‰") == reference.to_base(3, "人/千人")
