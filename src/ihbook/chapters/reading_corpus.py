@@ -72,8 +72,13 @@ class CorpusError(ValueError):
 
 def source_ids() -> list[str]:
     """The five sources in chronological order (oldest first)."""
-    df = sources.load_sources()
-    return list(df.sort_values(["date", "source_id"]).source_id)
+    table = sources._sources()  # the cached table: sorted once per table, not on every call
+    if _ORDER.get("table") is not table:
+        _ORDER.update(table=table, ids=tuple(table.sort_values(["date", "source_id"]).source_id))
+    return list(_ORDER["ids"])
+
+
+_ORDER: dict = {}
 
 
 def year(source_id: str) -> int:
@@ -87,11 +92,22 @@ def label(source_id: str) -> str:
 
 def n_chars(s: str) -> int:
     """Characters that count for rates: everything except whitespace."""
+    return _n_chars(s) if isinstance(s, str) else sum(1 for c in s if not c.isspace())
+
+
+@lru_cache(maxsize=64)
+def _n_chars(s: str) -> int:  # the same five texts are measured by several tables and charts
     return sum(1 for c in s if not c.isspace())
 
 
 def is_punct(token: str) -> bool:
     """True for tokens made only of punctuation or symbols (、，“+ …)."""
+    return _is_punct(token) if isinstance(token, str) else (
+        bool(token) and all(unicodedata.category(c)[0] in "PSZ" for c in token))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_punct(token: str) -> bool:  # asked for every token of the corpus: a few thousand distinct
     return bool(token) and all(unicodedata.category(c)[0] in "PSZ" for c in token)
 
 
@@ -166,9 +182,15 @@ def overview() -> pd.DataFrame:
     Words are jieba tokens (with the book's dictionary) that are not punctuation; a number is
     a token made of digits (with decimal point, separators, % or ‰).
     """
+    return _overview(tuple((sid, sources.text(sid)) for sid in source_ids())).copy()
+
+
+@lru_cache(maxsize=4)
+def _overview(texts: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """:func:`overview`, remembered per set of texts (the prose, two tables, a chart and an
+    exercise ask for it)."""
     rows = []
-    for sid in source_ids():
-        t = sources.text(sid)
+    for sid, t in texts:
         words = [w for w in cut(t) if not is_punct(w)]
         nums = sum(1 for w in words if is_number(w))
         chars = n_chars(t)
