@@ -30,11 +30,12 @@ functions chapters call are re-exported here: ``triage``, ``demo``, ``examples_w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ihbook.chapters import triage_cues as cues
+from ihbook.chapters import triage_fallback as fallback
 from ihbook.chapters import triage_redflags as redflags
 from ihbook.chapters.triage_cues import cn_number  # noqa: F401  (public)
 from ihbook.chapters.triage_lexicon import (CHILD_TO_PAEDIATRICS, DEPARTMENTS, INTERNAL, KINDS,  # noqa: F401
@@ -71,6 +72,8 @@ class Result:
     normalized: str = ""
     patient: cues.Patient | None = None
     safety_net: str = ""
+    routing: fallback.Routing | None = None   # set when the statistical fallback gave the department
+    rules_said: str = ""             # then: what the rules had concluded (unknown / low / ok, and their label)
 
     @property
     def label(self) -> str:
@@ -150,6 +153,33 @@ def _red_flag_result(complaint: str, norm: str, hits) -> Result:
 
 def triage(complaint) -> Result:
     """Run every step on one complaint and return a :class:`Result` (never raises on bad input)."""
+    return with_fallback(rules(complaint))
+
+
+def with_fallback(res: Result, m: fallback.Model | None = None, on=fallback.ON,
+                  min_evidence: int = fallback.MIN_EVIDENCE) -> Result:
+    """Step 3b: ask the statistical fallback (:mod:`triage_fallback`) where it may overrule the rules.
+
+    Never after a red flag or a refused input; the share it needs depends on how sure the rules
+    were (:data:`triage_fallback.ON`). Its answer is mapped like any other (child, pregnancy, sex)
+    and always carries the safety net.
+    """
+    need = fallback.threshold(res, on)
+    if need is None:
+        return res
+    got = fallback.route(res.normalized, m, min_prob=need, min_evidence=min_evidence)
+    if not got.department:
+        return res
+    dept, why = special_mapping(res.normalized, got.department, res.patient)
+    if res.status == "ok" and dept == res.department:
+        return res
+    said = fallback.state(res) + (f":{res.label}" if res.status == "ok" else "")
+    return replace(res, status="ok", department=dept, mapping=why, routing=got, rules_said=said, safety_net=SAFETY_NET,
+                   message=f"建议科室：{dept}（依据：与相似主诉的字面相似度推测，把握不高）")
+
+
+def rules(complaint) -> Result:
+    """Steps 0–3a by the rules alone (red flags, gate, lexicon, cues, mapping)."""
     norm, hits = "", []
     if isinstance(complaint, str) and complaint.strip():
         norm = normalize(complaint)

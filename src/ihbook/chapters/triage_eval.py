@@ -25,6 +25,8 @@ from ihbook.evidence.paths import DATA
 
 EVAL = DATA / "triage_eval.csv"
 EXTRA = DATA / "triage_dev_extra.csv"   # more development rows (paraphrases, emergencies), same writer's brief
+HOLDOUT = DATA / "triage_holdout.csv"   # a sealed set by another writer, run once after every setting was fixed
+SPLIT_LABELS = {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）", "holdout": "留出集（封存，只运行过一次）"}
 KINDS = ["emergency", "ordinary", "paraphrase", "bad_input"]
 ORDINARY = ["ordinary", "paraphrase"]
 TARGETS = {"recall": 0.95, "false_alarm": 0.10, "ordinary": 0.85, "paraphrase": 0.70}
@@ -35,7 +37,7 @@ PHRASING_LABELS = {"plain": "直白", "traditional": "繁体字", "third_person"
 
 
 def load(split: str | None = None) -> pd.DataFrame:
-    """The evaluation complaints (all, or one split: ``dev`` or ``test``)."""
+    """The evaluation complaints (all, or one split: ``dev``, ``test`` or ``holdout``)."""
     df = _load()
     return df if split is None else df[df.split == split].reset_index(drop=True)
 
@@ -43,8 +45,9 @@ def load(split: str | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _load() -> pd.DataFrame:
     frames = [pd.read_csv(EVAL, dtype=str, keep_default_na=False).assign(file=EVAL.name)]
-    if EXTRA.exists():   # every extra row is development data
-        frames.append(pd.read_csv(EXTRA, dtype=str, keep_default_na=False).assign(file=EXTRA.name))
+    for extra in (EXTRA, HOLDOUT):   # their split column says dev / holdout
+        if extra.exists():
+            frames.append(pd.read_csv(extra, dtype=str, keep_default_na=False).assign(file=extra.name))
     df = pd.concat(frames, ignore_index=True)
     return df.assign(expected_red_flag=df.expected_red_flag.astype(int))
 
@@ -98,7 +101,7 @@ def summary_table(splits=("dev", "test")) -> pd.DataFrame:
     rows = []
     for s in splits:
         m = metrics(s)
-        rows.append({"数据": {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）"}.get(s, s),
+        rows.append({"数据": SPLIT_LABELS.get(s, s),
                      "红旗召回率": f"{m['recall']:.1%}（{round(m['recall'] * m['n_emergency'])}/{m['n_emergency']}）",
                      "误报率": f"{m['false_alarm']:.1%}",
                      "科室准确率：普通": f"{m['ordinary']:.1%}（n={m['n_ordinary']}）",

@@ -105,6 +105,17 @@ def _records() -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=None)
+def _substring_records() -> tuple[dict, ...]:
+    """Terms looked for as substrings: not sites, and single characters only if safe."""
+    return tuple(r for r in _records() if r["kind"] != "site" and (len(r["word"]) >= 2 or r["word"] in SAFE_SINGLE))
+
+
+@lru_cache(maxsize=None)
+def _site_records() -> tuple[dict, ...]:
+    return tuple(r for r in _records() if r["kind"] == "site" and len(r["word"]) >= 2)
+
+
+@lru_cache(maxsize=None)
 def _by_word() -> dict[str, dict]:
     return {r["word"]: r for r in _records()}
 
@@ -146,8 +157,9 @@ def recognise(text: str) -> tuple[list[str], list[Match]]:
         elif r is not None:
             matches.append(_match(r, word, start, cues.negated_before(text, start), "分词"))
             taken.append((start, end))
-    for r in _records():
-        if (len(r["word"]) < 2 and r["word"] not in SAFE_SINGLE) or r["kind"] == "site":
+    chars = set(text)
+    for r in _substring_records():
+        if r["word"][0] not in chars:
             continue
         pos = text.find(r["word"])
         while pos >= 0:
@@ -156,8 +168,8 @@ def recognise(text: str) -> tuple[list[str], list[Match]]:
                 matches.append(_match(r, r["word"], pos, cues.negated_before(text, pos), "子串"))
                 taken.append((pos, end))
             pos = text.find(r["word"], end)
-    for r in _records():   # sites jieba did not cut out (脖子上 → 脖子)
-        if r["kind"] != "site" or len(r["word"]) < 2:
+    for r in _site_records():   # sites jieba did not cut out (脖子上 → 脖子)
+        if r["word"][0] not in chars:
             continue
         pos = text.find(r["word"])
         while pos >= 0:

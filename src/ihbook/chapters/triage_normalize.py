@@ -62,6 +62,7 @@ def strip_emoji(text: str) -> str:
     return EMOJI.sub("", text)
 
 
+@lru_cache(maxsize=16384)   # pure; the evaluation and the fallback normalize the same complaints again
 def normalize(text: str) -> str:
     """The complaint as the matcher reads it (never shown as the reader's words).
 

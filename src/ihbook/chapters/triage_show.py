@@ -69,13 +69,26 @@ def explain_html(res) -> str:
         steps.append(f"<p><b>③ 分诊到二级科室</b>：{_esc(res.message)}</p>")
     else:
         score_txt = "；".join(f"{_esc(d)} {s} 分" for d, s in sorted(res.scores.items(), key=lambda kv: -kv[1]))
-        steps.append(f"<p><b>③ 分诊到二级科室</b>：<b>{_esc(res.department)}</b>。得分：{score_txt}。"
+        steps.append(f"<p><b>③ 分诊到二级科室</b>：<b>{_esc(res.department)}</b>。得分：{score_txt or '（规则没有给出科室）'}。"
                      + (f"特殊科室映射：{_esc(res.mapping)}。" if res.mapping else "")
                      + f"依据：{_esc(res.message.split('依据：')[-1].rstrip('）'))}</p>")
+        if res.routing:
+            steps.append(f"<p><b>③′ 统计兜底</b>：{_esc(fallback_text(res))}</p>")
         steps.append("<p><b>④ 匹配擅长医生</b>：真实平台会在该科室里按擅长疾病、职称和排班匹配医生；"
                      "本演示没有医生数据，这一步只作示意。</p>")
         steps.append("<p><b>⑤ 线上问诊</b>：由医生接诊并做出诊断——诊断是诊前与诊后的分界线，本演示不做诊断。</p>")
     return head + "".join(steps) + _safety(res) + "</div>"
+
+
+def fallback_text(res) -> str:
+    """One sentence on why the statistical fallback answered instead of the rules."""
+    r = res.routing
+    state, _, label = res.rules_said.partition(":")
+    why = {"unknown": "规则没有认出症状",
+           "low": f"规则的答案是{label}，但把握不够",
+           "ok": f"规则的答案是{label}，但统计模型几乎确定是另一个科室"}.get(state, "规则拿不准")
+    return (f"{why}；统计模型按与训练语料中相似主诉的字面相似度，推测为{r.best}"
+            f"（模型给它的份额 {r.prob:.1%}，依据 {r.evidence} 个已知的字片段）。这是推测，不是识别。")
 
 
 def explain_text(res) -> str:
@@ -94,6 +107,8 @@ def explain_text(res) -> str:
         lines.append("被否定：" + "、".join(neg))
     if res.follow_ups:
         lines.append("追问：" + " ".join(res.follow_ups))
+    if res.routing:
+        lines.append("统计兜底：" + fallback_text(res))
     if res.mapping:
         lines.append("特殊科室映射：" + res.mapping)
     lines.append("结论：" + res.message)
