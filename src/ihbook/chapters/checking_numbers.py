@@ -5,23 +5,22 @@ module helps a reader judge *why*, and how far to trust the detector itself:
 
 * this module — the notes (``data/conflict_notes.csv``: a verdict, a likely reason and a note
   for every conflict), the conflict tables by kind and by rule, precision and recall
-  (:mod:`ihbook.evidence.recall`), one claim laid out column by column, and the glue for the
-  chapter's prose;
-* :mod:`~ihbook.chapters.checking_numbers_panels` — one conflict as an HTML panel with its
-  quotes and a bar for each figure (no images: the browser holds every panel in the page), the
-  conflict browser, the overview chart and every stated share or growth redone;
+  (:mod:`ihbook.evidence.recall`), one claim column by column, and the glue for the prose;
+* :mod:`~ihbook.chapters.checking_numbers_panels` — one conflict as an HTML panel (quotes, a bar
+  per figure, no images), the conflict browser, the overview chart, every share or growth redone;
 * :mod:`~ihbook.chapters.checking_numbers_sources` — the source profile (unnamed “某…” cases,
   round numbers, self-contradictions, reused figures, named data origins) and a text search.
 
-The words the chapter uses for reasons, kinds and ledger columns live in data files
-(``data/conflict_reasons.csv``, ``conflict_generic_notes.csv``, ``ledger_fields.csv``,
-``source_organisations.csv``), each with a schema. Everything is computed when the chapter
-runs, so a regenerated ``data/conflicts.csv`` is shown in full.
+The words for reasons, kinds and ledger columns live in data files (``data/conflict_reasons.csv``,
+``conflict_generic_notes.csv``, ``ledger_fields.csv``, ``source_organisations.csv``), each with a
+schema. Everything is computed when the chapter runs: a regenerated ``data/conflicts.csv`` is
+shown in full.
 """
 from __future__ import annotations
 
 import html
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -336,6 +335,7 @@ def glue_numbers() -> None:
     """Glue the chapter's computed figures (counts and rates) for {glue:md} in the prose."""
     from IPython.display import Markdown
     from myst_nb import glue
+    from ihbook.chapters import checking_numbers_panels as panels, checking_numbers_sources as profile
 
     def g(key: str, text: str) -> None:
         glue(key, Markdown(text), display=False)
@@ -371,24 +371,30 @@ def glue_numbers() -> None:
     g("ch10-comparable-legacy", f"{legacy['share']:g}%")
     g("ch10-comparable-cross", f"{cross['share']:g}%（{cross['comparable']}/{cross['claims']}）")
     g("ch10-comparable-any", f"{anyone['share']:g}%（{anyone['comparable']}/{anyone['claims']}）")
-    checks = arithmetic_checks()
+    checks = panels.arithmetic_checks()
     g("ch10-arith-total", f"{len(checks)} 条")
     g("ch10-arith-fail", f"{int((checks['结论'] != '相符').sum())} 条")
-    g("ch10-within-origin", within_origin())
-    prof = source_profile().set_index("source_id")
+    g("ch10-within-origin", profile.within_origin())
+    prof = profile.source_profile().set_index("source_id")
     for sid, row in prof.iterrows():
         g(f"ch10-anon-{sid}", f"{row['“某”每万字']:g} 次")
         g(f"ch10-anecdote-{sid}", f"{row['个例占比（%）']:g}%")
         g(f"ch10-round-{sid}", f"{row['整数/约数占比（%）']:g}%")
         g(f"ch10-claims-{sid}", f"{row['数字条数']} 条")
         g(f"ch10-unsourced-{sid}", f"{row['无出处占比（%）']:g}%")
-    g("ch10-anon-count-report-2025", f"{len(ANON.findall(sources.text('report-2025')))} 处")
-    g("ch10-reused-report-2025", f"{len(reused_figures('report-2025'))} 组")
+    g("ch10-anon-count-report-2025", f"{len(profile.ANON.findall(sources.text('report-2025')))} 处")
+    g("ch10-reused-report-2025", f"{len(profile.reused_figures('report-2025'))} 组")
     g("ch10-within-report-2025", f"{prof.loc['report-2025', '内部冲突']} 条")
 
 
-from ihbook.chapters.checking_numbers_panels import (  # noqa: E402,F401  (re-exported for the chapter)
-    arithmetic_checks, conflict_browser, conflict_html, conflict_values, overview_chart, show_conflict)
-from ihbook.chapters.checking_numbers_sources import (  # noqa: E402,F401
-    ANON, anon_rate, cited_organisations, is_round, kwic, profile_bars, profile_table, reused_figures,
-    shared_number_sets, source_profile, within_conflicts, within_origin)
+# Re-exported for the chapter, loaded on first use (both modules import this one: no import cycle).
+_LAZY = {n: "checking_numbers_panels" for n in ("arithmetic_checks", "conflict_browser", "conflict_html",
+         "conflict_values", "overview_chart", "show_conflict")} | {n: "checking_numbers_sources" for n in (
+         "ANON", "anon_rate", "cited_organisations", "is_round", "kwic", "profile_bars", "profile_table",
+         "reused_figures", "shared_number_sets", "source_profile", "within_conflicts", "within_origin")}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"ihbook.chapters.{_LAZY[name]}"), name)

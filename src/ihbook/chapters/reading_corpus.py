@@ -90,25 +90,28 @@ def label(source_id: str) -> str:
     return sources.short_name(source_id)
 
 
+def _count_chars(s) -> int:
+    return sum(1 for c in s if not c.isspace())
+
+
+def _all_punct(token) -> bool:
+    return bool(token) and all(unicodedata.category(c)[0] in "PSZ" for c in token)
+
+
+# Remembered per text and per token: the same five texts are measured by several tables and
+# charts, and every token of the corpus (a few thousand distinct ones) is tested for punctuation.
+_n_chars = lru_cache(maxsize=64)(_count_chars)
+_is_punct = lru_cache(maxsize=1 << 16)(_all_punct)
+
+
 def n_chars(s: str) -> int:
     """Characters that count for rates: everything except whitespace."""
-    return _n_chars(s) if isinstance(s, str) else sum(1 for c in s if not c.isspace())
-
-
-@lru_cache(maxsize=64)
-def _n_chars(s: str) -> int:  # the same five texts are measured by several tables and charts
-    return sum(1 for c in s if not c.isspace())
+    return _n_chars(s) if isinstance(s, str) else _count_chars(s)
 
 
 def is_punct(token: str) -> bool:
     """True for tokens made only of punctuation or symbols (、，“+ …)."""
-    return _is_punct(token) if isinstance(token, str) else (
-        bool(token) and all(unicodedata.category(c)[0] in "PSZ" for c in token))
-
-
-@lru_cache(maxsize=1 << 16)
-def _is_punct(token: str) -> bool:  # asked for every token of the corpus: a few thousand distinct
-    return bool(token) and all(unicodedata.category(c)[0] in "PSZ" for c in token)
+    return _is_punct(token) if isinstance(token, str) else _all_punct(token)
 
 
 def is_number(token: str) -> bool:
