@@ -18,7 +18,14 @@ ingestion or overdose (吃了 + 一整瓶 + 药), a trauma mechanism plus altere
   the tests run.
 
 Negation is scoped (:mod:`ihbook.chapters.triage_cues`): “没有胸痛” and “胸口不疼” cancel the
-flag, “血止不住”, “停不下来地抽” and “无缘无故晕倒” do not. Whatever else the input contains,
+flag, “血止不住”, “停不下来地抽” and “无缘无故晕倒” do not.
+
+Time is scoped too, with two concept lists: ``PAST`` (去年、小时候、两年前、以前有过…) and ``NOW``
+(今天、现在、刚才、这回、突然…). A hit that follows a past-time word closely, in the same clause,
+is history (“两年前脑梗”“小时候发烧抽过一回”), not today's emergency. An ``unless`` context
+that stands *before* the hit is cancelled by a ``NOW`` word between them: “胆结石好几年了，今天
+疼得打滚” is today's pain, “老毛病了，疼得打滚” stays off. Exclamation and question marks inside
+a message (“怀孕28周!!!见红了”) are read as commas, not as the end of a sentence. Whatever else the input contains,
 the answer to a red flag is always :data:`EMERGENCY`.
 """
 from __future__ import annotations
@@ -145,20 +152,56 @@ def compiled() -> list[tuple[str, str, str, re.Pattern]]:
              re.compile(r.unless, re.I) if r.unless else None) for r in rules().itertuples()]
 
 
+EMPHASIS = re.compile(r"[!?]")
+PAST_GAP = 3            # at most this many characters between a past-time word and the hit
+
+
+@lru_cache(maxsize=None)
+def _time_words(concept: str) -> re.Pattern | None:
+    words = concepts().get(concept)
+    return re.compile("(?:" + "|".join(words) + ")") if words else None
+
+
+def in_past(text: str, start: int) -> bool:
+    """Does a past-time word (``PAST``) stand just before ``start``, in the same clause, with no ``NOW`` word after it?"""
+    past, now = _time_words("PAST"), _time_words("NOW")
+    if past is None:
+        return False
+    left = text[max(0, start - 16):start]
+    cut = max(left.rfind(ch) for ch in "，,。.；;！!？?\n")
+    left = left[cut + 1:] if cut >= 0 else left
+    found = list(past.finditer(left))
+    if not found:
+        return False
+    last = found[-1]
+    return len(left) - last.end() <= PAST_GAP and not (now and now.search(left[last.end():]))
+
+
+def _switched_off(text: str, start: int, contexts: list[re.Match]) -> bool:
+    """An ``unless`` context applies unless a ``NOW`` word stands between it (before the hit) and the hit."""
+    now = _time_words("NOW")
+    for c in contexts:
+        if c.start() >= start or now is None or not now.search(text[c.end():start]):
+            return True
+    return False
+
+
 def scan_normalized(text: str) -> list[Hit]:
     """All red-flag hits in an already normalized text, negated ones included (flagged)."""
     hits = []
+    text = EMPHASIS.sub("，", text)   # same length: positions stay valid
     for rule_id, category, name, pat, unless in compiled():
-        if unless is not None and unless.search(text):
-            continue
+        contexts = list(unless.finditer(text)) if unless is not None else []
         for m in pat.finditer(text):
             if not m.group():
+                continue
+            if contexts and _switched_off(text, m.start(), contexts):
                 continue
             cross = set(pat.groupindex.values())
             inside = [m.group(i) for i in range(1, (pat.groups or 0) + 1) if i not in cross and m.group(i)]
             after = [m.end(i) for i in cross if m.group(i) is not None]
             negated = (cues.negated_before(text, m.start()) or any(cues.negated_inside(g) for g in inside)
-                       or any(cues.negated_before(text, e) for e in after))
+                       or any(cues.negated_before(text, e) for e in after) or in_past(text, m.start()))
             hits.append(Hit(rule_id, category, name, m.group(), m.start(), negated))
     hits.sort(key=lambda h: (h.start, h.rule_id))
     return hits
