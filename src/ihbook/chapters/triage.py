@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from ihbook.chapters import triage_alarm as second_net
 from ihbook.chapters import triage_cues as cues
 from ihbook.chapters import triage_fallback as fallback
 from ihbook.chapters import triage_redflags as redflags
@@ -73,6 +74,7 @@ class Result:
     patient: cues.Patient | None = None
     safety_net: str = ""
     routing: fallback.Routing | None = None   # set when the statistical fallback gave the department
+    alarm: second_net.Alarm | None = None          # set when the statistical second net raised the red flag
     rules_said: str = ""             # then: what the rules had concluded (unknown / low / ok, and their label)
 
     @property
@@ -153,7 +155,45 @@ def _red_flag_result(complaint: str, norm: str, hits) -> Result:
 
 def triage(complaint) -> Result:
     """Run every step on one complaint and return a :class:`Result` (never raises on bad input)."""
-    return with_fallback(rules(complaint))
+    return with_fallback(with_alarm(rules(complaint), complaint))
+
+
+def unnegated(res: Result) -> str:
+    """The normalized complaint without its negated terms (咳嗽，没有胸痛 → 咳嗽，), for the statistical models.
+
+    They count character n-grams and cannot read negation; the rules' scoped negation decides
+    what is negated (from the clause start, or the last 但/可是, to the end of the term).
+    """
+    text = res.normalized
+    spans = {(m.start, m.start + len(m.word)) for m in res.matches if m.negated and m.word}
+    spans |= {(h.start, h.start + len(h.word)) for h in res.red_flags if h.negated and h.word}
+    spans |= {n.span() for n in cues.regex("not_pregnant").finditer(text)}   # 备孕、没怀上: not a pregnancy
+    spans |= {n.span() for n in cues.regex("pregnant").finditer(text) if cues.negated_before(text, n.start())}
+    keep = [True] * len(text)
+    for start, end in spans:   # a span may cross clauses (孩子发烧，没有抽): the negation is in its last one
+        begin = max(text.rfind(ch, 0, max(end - 1, 0)) for ch in "，,。.；;！!？?\n") + 1
+        turns = list(cues.regex("contrast").finditer(text, begin, start))
+        for i in range(turns[-1].end() if turns else begin, min(end, len(text))):
+            keep[i] = False
+    return "".join(ch for ch, k in zip(text, keep) if k)
+
+
+def with_alarm(res: Result, complaint, m=None, alarm=second_net.ALARM, min_evidence: int = second_net.MIN_EVIDENCE) -> Result:
+    """Step 0b: the statistical second net for emergencies (:mod:`triage_alarm`) — it can only add a red flag.
+
+    It reads every input the red-flag rules read (any Chinese, before the gate); the share it
+    needs depends on what the rules concluded (:func:`triage_alarm.threshold`).
+    """
+    need = second_net.threshold(res, alarm)
+    if need is None or not has_chinese(res.normalized):
+        return res
+    a = second_net.check(unnegated(res), m, alarm=need, min_evidence=min_evidence)
+    if not a.raised:
+        return res
+    shown = complaint if len(complaint) <= MAX_CHARS else excerpt(complaint, MAX_CHARS)
+    hit = Match("像急症的说法", "", "red_flag", EMERGENCY_DEPT, 9, 0, False, "统计模型")
+    return Result(shown, "red_flag", EMERGENCY, EMERGENCY_DEPT, [], [hit], ["急症"], {EMERGENCY_DEPT: 9},
+                  red_flags=res.red_flags, normalized=res.normalized, alarm=a)
 
 
 def with_fallback(res: Result, m: fallback.Model | None = None, on=fallback.ON,
@@ -167,7 +207,7 @@ def with_fallback(res: Result, m: fallback.Model | None = None, on=fallback.ON,
     need = fallback.threshold(res, on)
     if need is None:
         return res
-    got = fallback.route(res.normalized, m, min_prob=need, min_evidence=min_evidence)
+    got = fallback.route(unnegated(res), m, min_prob=need, min_evidence=min_evidence)
     if not got.department:
         return res
     dept, why = special_mapping(res.normalized, got.department, res.patient)

@@ -26,7 +26,7 @@ from ihbook.evidence.paths import DATA
 EVAL = DATA / "triage_eval.csv"
 EXTRA = DATA / "triage_dev_extra.csv"   # more development rows (paraphrases, emergencies), same writer's brief
 HOLDOUT = DATA / "triage_holdout.csv"   # a sealed set by another writer, run once after every setting was fixed
-SPLIT_LABELS = {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）", "holdout": "留出集（封存，只运行过一次）"}
+SPLIT_LABELS = {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）", "holdout": "留出集（封存，调参时未读过）"}
 KINDS = ["emergency", "ordinary", "paraphrase", "bad_input"]
 ORDINARY = ["ordinary", "paraphrase"]
 TARGETS = {"recall": 0.95, "false_alarm": 0.10, "ordinary": 0.85, "paraphrase": 0.70}
@@ -52,10 +52,14 @@ def _load() -> pd.DataFrame:
     return df.assign(expected_red_flag=df.expected_red_flag.astype(int))
 
 
-@lru_cache(maxsize=4)
-def _evaluate(split: str) -> pd.DataFrame:
+ENGINES = {"full": "规则＋统计兜底（演示程序）", "rules": "只用规则"}
+
+
+@lru_cache(maxsize=8)
+def _evaluate(split: str, engine: str = "full") -> pd.DataFrame:
     df = load(split)
-    results = [tr.triage(c) for c in df.complaint]
+    answer = {"full": tr.triage, "rules": tr.rules}[engine]
+    results = [answer(c) for c in df.complaint]
     predicted = [r.label for r in results]
     handled = [lab in (tr.INVALID, tr.UNKNOWN) for lab in predicted]
     correct = [
@@ -66,18 +70,21 @@ def _evaluate(split: str) -> pd.DataFrame:
                      echoed=[len(r.text) for r in results])
 
 
-def evaluate(split: str = "test") -> pd.DataFrame:
+def evaluate(split: str = "test", engine: str = "full") -> pd.DataFrame:
     """One row per complaint of ``split``: the label, ``flagged``, ``predicted``, ``correct``.
+
+    ``engine="rules"`` answers with the rule layer alone (:func:`triage.rules`), to show what the
+    statistical fallback adds.
 
     ``correct`` means: an emergency got the red-flag answer; an ordinary complaint or a
     paraphrase got its department; a bad input got a message (无效输入 or 未识别), no flag.
     """
-    return _evaluate(split).copy()
+    return _evaluate(split, engine).copy()
 
 
-def metrics(split: str = "test") -> dict[str, float]:
+def metrics(split: str = "test", engine: str = "full") -> dict[str, float]:
     """Red-flag recall, false-alarm rate, department accuracy (ordinary / paraphrase), bad inputs."""
-    ev = evaluate(split)
+    ev = evaluate(split, engine)
     emergencies = ev[ev.kind == "emergency"]
     ordinary = ev[ev.kind.isin(ORDINARY)]
     return {
@@ -96,17 +103,19 @@ def meets_targets(m: dict[str, float]) -> dict[str, bool]:
             "ordinary": m["ordinary"] >= TARGETS["ordinary"], "paraphrase": m["paraphrase"] >= TARGETS["paraphrase"]}
 
 
-def summary_table(splits=("dev", "test")) -> pd.DataFrame:
-    """The four measurements with their targets, one column per split (for the chapter)."""
+def summary_table(splits=("dev", "test", "holdout"), engine: str = "full") -> pd.DataFrame:
+    """The four measurements with their targets, one row per split (for the chapter)."""
     rows = []
     for s in splits:
-        m = metrics(s)
+        if load(s).empty:
+            continue
+        m = metrics(s, engine)
         rows.append({"数据": SPLIT_LABELS.get(s, s),
                      "红旗召回率": f"{m['recall']:.1%}（{round(m['recall'] * m['n_emergency'])}/{m['n_emergency']}）",
                      "误报率": f"{m['false_alarm']:.1%}",
                      "科室准确率：普通": f"{m['ordinary']:.1%}（n={m['n_ordinary']}）",
                      "科室准确率：换说法": f"{m['paraphrase']:.1%}（n={m['n_paraphrase']}）",
-                     "无效输入处理": f"{m['bad_input']:.0%}（n={m['n_bad']}）"})
+                     "无效输入处理": f"{m['bad_input']:.0%}（n={m['n_bad']}）" if m["n_bad"] else "（无此类）"})
     rows.append({"数据": "目标（测试集）", "红旗召回率": "≥ 95%", "误报率": "≤ 10%", "科室准确率：普通": "≥ 85%",
                  "科室准确率：换说法": "≥ 70%", "无效输入处理": "全部"})
     return pd.DataFrame(rows).set_index("数据")

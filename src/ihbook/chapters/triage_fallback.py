@@ -24,45 +24,23 @@ The evaluation files (``triage_eval.csv`` test split, ``triage_holdout.csv``) ar
 """
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
-from ihbook.chapters.triage_normalize import normalize
+from ihbook.chapters import triage_nb as nb
+from ihbook.chapters.triage_nb import ALPHA, LEXICON_WEIGHT, NGRAMS, TEMPER, Model, ngrams, train  # noqa: F401
 from ihbook.evidence.paths import DATA
 
 NONE = "无主诉"          # the class of messages that describe no complaint
-NGRAMS = (1, 3)          # character n-gram lengths used
-ALPHA = 0.05             # additive (Lidstone) smoothing
 MIN_EVIDENCE = 2         # at least this many known n-grams of length >= 2 in the complaint
 MIN_PROB = 0.6           # default: the best department's posterior share must reach this
-TEMPER = True            # temper the shares (see posterior)
-LEXICON_WEIGHT = 1.0     # weight of a lexicon pseudo-document relative to one complaint
 # When the fallback is consulted, by what the rules concluded, and the posterior share it needs there:
 # the rules found nothing (unknown), only a low-confidence department (low), a confident one (ok).
 ON = {"unknown": 0.7, "low": 0.5, "ok": 0.7}
 NOT_A_CLASS = "急诊"     # red flags are rules-only
 BY_PATIENT = ("儿科", "产科")   # decided by who the patient is (age, pregnancy), not by words: the rules' mapping does it
-SPLIT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
-
-
-@dataclass(frozen=True)
-class Model:
-    """A trained multinomial naive Bayes model: one row of log-probabilities per known n-gram."""
-
-    classes: tuple[str, ...]
-    index: dict             # n-gram -> row of ``logp``
-    logp: np.ndarray        # (n-grams × classes) smoothed log P(n-gram | class)
-    alpha: float = ALPHA
-
-    @property
-    def vocab(self):
-        return self.index.keys()
 
 
 @dataclass(frozen=True)
@@ -74,21 +52,6 @@ class Routing:
     evidence: int            # known n-grams of length >= 2 in the complaint
     best: str = ""           # the best class even when declined (may be NONE)
     runner_up: str = ""
-
-
-def ngrams(text: str, sizes=NGRAMS) -> list[str]:
-    """Character n-grams of the normalized text, within runs of Chinese or Latin letters."""
-    return list(_ngrams(text, tuple(sizes)))
-
-
-@lru_cache(maxsize=16384)
-def _ngrams(text: str, sizes: tuple[int, int]) -> tuple[str, ...]:
-    out = []
-    lo, hi = sizes
-    for run in SPLIT.split(normalize(text).lower()):
-        for n in range(lo, hi + 1):
-            out += [run[i:i + n] for i in range(len(run) - n + 1)]
-    return tuple(out)
 
 
 # --- training data ------------------------------------------------------------------------------
@@ -142,24 +105,6 @@ def training_rows(without_writers=(), exclude: set[str] = frozenset(), by_patien
                 ].reset_index(drop=True)
 
 
-def train(docs: pd.DataFrame, alpha: float = ALPHA, sizes=NGRAMS, lexicon_weight: float = LEXICON_WEIGHT) -> Model:
-    """Count n-grams per class and smooth them (deterministic: sorted classes and n-grams)."""
-    counts: dict[str, Counter] = {}
-    for case_id, text, dept in zip(docs.case_id, docs.text, docs.department):
-        w = lexicon_weight if str(case_id).startswith("LEX:") else 1.0
-        c = counts.setdefault(dept, Counter())
-        for g in ngrams(text, sizes):
-            c[g] += w
-    classes = tuple(sorted(counts))
-    index = {g: i for i, g in enumerate(sorted({g for c in counts.values() for g in c}))}
-    table = np.zeros((len(index), len(classes)))
-    for k, cls in enumerate(classes):
-        for g, n in counts[cls].items():
-            table[index[g], k] = n
-    logp = np.log(table + alpha) - np.log(table.sum(axis=0) + alpha * len(index))
-    return Model(classes, index, logp, alpha)
-
-
 def build(without_writers=(), exclude: set[str] = frozenset(), by_patient: bool = True, **settings) -> Model:
     """Train on the corpus, the development rows and the lexicon (minus what is held out)."""
     return train(training_rows(without_writers, exclude, by_patient), **settings)
@@ -173,17 +118,9 @@ def model() -> Model:
 
 # --- answering ----------------------------------------------------------------------------------
 
-def posterior(text: str, m: Model | None = None, sizes=NGRAMS, temper: bool = TEMPER) -> tuple[dict[str, float], int]:
-    """Posterior share per class (uniform prior; unknown n-grams ignored; tempered) and the evidence count."""
-    m = m or model()
-    grams = [g for g in ngrams(text, sizes) if g in m.index]
-    evidence = len({g for g in grams if len(g) >= 2})
-    loglik = m.logp[[m.index[g] for g in grams]].sum(axis=0) if grams else np.zeros(len(m.classes))
-    # naive Bayes multiplies one probability per n-gram as if they were independent, so its shares
-    # are near 0 or 1 for any long text; dividing the log-likelihoods by sqrt(#n-grams) tempers them
-    t = math.sqrt(max(len(grams), 1)) if temper else 1.0
-    e = np.exp((loglik - loglik.max()) / t)
-    return dict(zip(m.classes, (e / e.sum()).tolist())), evidence
+def posterior(text: str, m: Model | None = None, **kw) -> tuple[dict[str, float], int]:
+    """Share per class (see :func:`triage_nb.posterior`) under the fallback model or ``m``."""
+    return nb.posterior(text, m or model(), **kw)
 
 
 def route(text: str, m: Model | None = None, min_prob: float = MIN_PROB, min_evidence: int = MIN_EVIDENCE) -> Routing:

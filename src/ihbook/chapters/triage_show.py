@@ -27,6 +27,8 @@ def _red_flag_html(res) -> str:
     present = redflags.present(res.red_flags)
     items = "".join(f"<li>{_esc(h.name)}：“{_esc(h.word)}”（规则 {_esc(h.rule_id)}；依据："
                     f"{_esc(cats.loc[h.category, 'guideline'])}）</li>" for h in present)
+    if res.alarm:
+        items += f"<li>{_esc(alarm_text(res))}</li>"
     return (f'<p class="ihbook-triage-emergency" role="alert"><b>⛔ {_esc(tr.EMERGENCY)}</b></p>'
             f"<p><b>⓪ 红旗优先</b>：识别到红旗症状，线上分诊到此为止，不再分科室、不再追问。</p><ul>{items}</ul>")
 
@@ -80,6 +82,12 @@ def explain_html(res) -> str:
     return head + "".join(steps) + _safety(res) + "</div>"
 
 
+def alarm_text(res) -> str:
+    """One sentence on a red flag raised by the statistical second net rather than a rule."""
+    return (f"没有哪条红旗规则命中，但统计模型认为这段话像急症的说法（它给“急症”的份额 {res.alarm.prob:.0%}，"
+            f"依据 {res.alarm.evidence} 个已知的字片段）。宁可多提醒一次，也不漏掉急症。")
+
+
 def fallback_text(res) -> str:
     """One sentence on why the statistical fallback answered instead of the rules."""
     r = res.routing
@@ -95,7 +103,8 @@ def explain_text(res) -> str:
     """The same walk as plain text (what nbval compares and a terminal shows)."""
     lines = [f"【{tr.DISCLAIMER}】", f"主诉：{tr.excerpt(res.text, 120)}"]
     if res.status == "red_flag":
-        flags = "、".join(f"{h.name}（“{h.word}”，规则 {h.rule_id}）" for h in redflags.present(res.red_flags))
+        flags = "、".join([f"{h.name}（“{h.word}”，规则 {h.rule_id}）" for h in redflags.present(res.red_flags)]
+                         + ([alarm_text(res)] if res.alarm else []))
         return "\n".join(lines + [f"红旗：{flags}", f"结论：{tr.EMERGENCY}"])
     if res.status == "invalid":
         return "\n".join(lines + [res.message, res.safety_net])
