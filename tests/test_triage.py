@@ -518,3 +518,77 @@ def test_cross_writer_validation_holds_each_writer_out():
     # the fallback helps on every held-out writer and never costs much on non-complaints
     assert (dept["规则加兜底"] > dept["仅规则"]).all()
     assert table.loc["无主诉的消息", "规则加兜底"] >= table.loc["无主诉的消息", "仅规则"] - 0.05
+
+
+# --- the statistical second net for emergencies (triage_alarm): it can only add a red flag ---
+
+from ihbook.chapters import triage_alarm as alarm  # noqa: E402
+
+
+def test_second_net_learns_only_from_development_data():
+    docs = alarm.documents()
+    ev = triage_eval.load()
+    sealed = ev[ev.split.isin(["test", "holdout", "holdout2"])]
+    assert not set(docs.case_id) & set(sealed.case_id)
+    assert not {triage.normalize(t) for t in docs.text} & {triage.normalize(t) for t in sealed.complaint if t.strip()}
+    assert set(docs.label) == {alarm.EMERGENCY, alarm.ORDINARY}
+
+
+@pytest.mark.parametrize("complaint", ["胸口疼得厉害，出冷汗，喘不上气", "我爸刚才突然嘴歪了，叫他也不太应"])
+def test_second_net_never_clears_a_red_flag(complaint):
+    res = triage.rules(complaint)
+    assert res.red_flag
+    assert triage.with_alarm(res, complaint, alarm={k: 1.1 for k in alarm.ALARM}) is res
+    assert triage.triage(complaint).red_flag
+
+
+def test_second_net_catches_emergencies_the_rules_miss_and_says_so():
+    rf = pd.read_csv(alarm.tables.DATA / "triage_redflag_dev.csv", dtype=str, keep_default_na=False)
+    caught = []
+    for c in rf[rf.kind == "emergency"].complaint:
+        if not triage.rules(c).red_flag and triage.triage(c).red_flag:
+            caught.append(triage.triage(c))
+    assert caught, "the second net never raised a flag the rules missed"
+    res = caught[0]
+    assert res.message == triage.EMERGENCY and res.alarm.raised and res.alarm.prob >= alarm.ALARM["unknown"]
+    text = triage_show.explain_text(res)
+    assert "统计模型" in text and triage.EMERGENCY in text
+    assert "统计模型" in triage_show.explain_html(res)
+
+
+@pytest.mark.parametrize("complaint,gone,kept", [
+    ("咳嗽，没有发烧，也没有胸痛", ["发烧", "胸痛"], ["咳嗽"]), ("头疼但不发烧", ["发烧"], ["头疼"]),
+    ("孩子发烧，没有抽", ["抽"], ["孩子发烧"]), ("没有怀孕，恶心想吐", ["怀孕"], ["恶心想吐"]),
+    ("备孕中，最近胃胀", ["备孕"], ["胃胀"])])
+def test_models_never_read_negated_terms(complaint, gone, kept):
+    text = triage.unnegated(triage.rules(complaint))
+    assert not any(w in text for w in gone), text
+    assert all(w in text for w in kept), text
+
+
+@pytest.mark.parametrize("complaint", ["没有胸痛", "孩子发烧，没有抽", "没有怀孕，恶心想吐", "怀孕八周，恶心想吐",
+                                       "没怀孕，月经推迟了十几天", "宝宝三个月大，拉肚子"])
+def test_second_net_leaves_ordinary_short_complaints_alone(complaint):
+    assert not triage.triage(complaint).red_flag
+
+
+def test_second_net_needs_more_where_the_patient_decides_the_department():
+    res = triage.rules("怀孕八周，恶心想吐")
+    assert res.department == "产科" and alarm.threshold(res) == alarm.ALARM["ok"]
+    assert alarm.threshold(triage.rules("胸口疼得厉害，出冷汗，喘不上气")) is None
+
+
+def test_second_net_cross_writer_validation():
+    """Each emergency writer held out with department writers the model never read."""
+    for fold in alarm.FOLDS:
+        held = alarm.held_out(fold)
+        docs = alarm.documents()
+        assert set(docs[docs.writer == fold].case_id) <= held
+    cv = alarm.cross_writer()
+    table = alarm.cross_writer_summary(cv)
+    print("\n急症的第二道网（换一位写作者）：\n" + table.to_string())
+    both, rules = table.loc["规则或统计模型"], table.loc["仅规则"]
+    assert both["急症召回率"] > rules["急症召回率"]          # it only adds
+    assert both["急症召回率"] >= triage_eval.TARGETS["recall"]
+    assert both["误报率"] <= triage_eval.TARGETS["false_alarm"]
+    assert (cv.either >= cv.rules).all()

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ihbook.chapters import triage_fallback as fallback
 from ihbook.chapters import triage_nb as nb
+from ihbook.chapters.triage_normalize import normalize
 from ihbook.evidence import tables
 
 EMERGENCY, ORDINARY = "急症", "非急症"
@@ -62,7 +63,8 @@ def documents() -> pd.DataFrame:
     dev = dev[dev.complaint.str.strip() != ""]
     parts.append(pd.DataFrame({"case_id": dev.case_id, "text": dev.complaint, "writer": "dev",
                                "label": [EMERGENCY if k == "emergency" else ORDINARY for k in dev.kind]}))
-    return pd.concat(parts, ignore_index=True)
+    docs = pd.concat(parts, ignore_index=True)
+    return docs[~docs.text.map(normalize).isin(te.sealed_texts())].reset_index(drop=True)
 
 
 def build(exclude: set[str] = frozenset(), **settings) -> nb.Model:

@@ -55,6 +55,17 @@ def _load() -> pd.DataFrame:
 ENGINES = {"full": "规则＋统计兜底（演示程序）", "rules": "只用规则"}
 
 
+@lru_cache(maxsize=1)
+def sealed_texts() -> frozenset[str]:
+    """The normalized complaints of every split but dev: training data that repeats one is dropped.
+
+    Independent writers sometimes write the same sentence (我不想活了，药都准备好了); a model must
+    not be scored on a sentence it was trained on.
+    """
+    df = _load()
+    return frozenset(tr.normalize(c) for c in df[df.split != "dev"].complaint if c.strip())
+
+
 @lru_cache(maxsize=8)
 def _evaluate(split: str, engine: str = "full") -> pd.DataFrame:
     df = load(split)

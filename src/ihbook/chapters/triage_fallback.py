@@ -31,6 +31,7 @@ import pandas as pd
 
 from ihbook.chapters import triage_nb as nb
 from ihbook.chapters.triage_nb import ALPHA, LEXICON_WEIGHT, NGRAMS, TEMPER, Model, ngrams, train  # noqa: F401
+from ihbook.chapters.triage_normalize import normalize
 from ihbook.evidence.paths import DATA
 
 NONE = "无主诉"          # the class of messages that describe no complaint
@@ -100,7 +101,10 @@ def training_rows(without_writers=(), exclude: set[str] = frozenset(), by_patien
     """Everything the fallback learns from, minus some writers' files and some case ids."""
     parts = [corpus(), dev_rows(exclude), lexicon_documents()]
     docs = pd.concat(parts, ignore_index=True)
+    from ihbook.chapters import triage_eval as te
+
     docs = docs[~docs.writer.isin(list(without_writers)) & ~docs.case_id.isin(exclude)]
+    docs = docs[~docs.text.map(normalize).isin(te.sealed_texts())]   # never train on an evaluation sentence
     return docs[(docs.department != NOT_A_CLASS) & ~docs.department.isin(BY_PATIENT if by_patient else [])
                 ].reset_index(drop=True)
 
