@@ -23,7 +23,7 @@ flag, “血止不住”, “停不下来地抽” and “无缘无故晕倒” 
 Time is scoped too, with two concept lists: ``PAST`` (去年、小时候、两年前、以前有过…) and ``NOW``
 (今天、现在、刚才、这回、突然…). A hit that follows a past-time word closely, in the same clause,
 is history (“两年前脑梗”“小时候发烧抽过一回”), not today's emergency. An ``unless`` context
-that stands *before* the hit is cancelled by a ``NOW`` word between them: “胆结石好几年了，今天
+that stands *before* the hit is cancelled by a ``NOW`` word between it and the end of the hit: “胆结石好几年了，今天
 疼得打滚” is today's pain, “老毛病了，疼得打滚” stays off. Exclamation and question marks inside
 a message (“怀孕28周!!!见红了”) are read as commas, not as the end of a sentence. Whatever else the input contains,
 the answer to a red flag is always :data:`EMERGENCY`.
@@ -177,11 +177,15 @@ def in_past(text: str, start: int) -> bool:
     return len(left) - last.end() <= PAST_GAP and not (now and now.search(left[last.end():]))
 
 
-def _switched_off(text: str, start: int, contexts: list[re.Match]) -> bool:
-    """An ``unless`` context applies unless a ``NOW`` word stands between it (before the hit) and the hit."""
+def _switched_off(text: str, end: int, contexts: list[re.Match]) -> bool:
+    """An ``unless`` context applies unless a ``NOW`` word stands between it and the end of the hit.
+
+    A context after the hit always applies (“胸口疼，老毛病了”); one before it, or inside it, is
+    cancelled by a ``NOW`` word that follows it within the hit (“胆结石好几年了，今天疼得……”).
+    """
     now = _time_words("NOW")
     for c in contexts:
-        if c.start() >= start or now is None or not now.search(text[c.end():start]):
+        if c.end() >= end or now is None or not now.search(text[c.end():end]):
             return True
     return False
 
@@ -195,7 +199,7 @@ def scan_normalized(text: str) -> list[Hit]:
         for m in pat.finditer(text):
             if not m.group():
                 continue
-            if contexts and _switched_off(text, m.start(), contexts):
+            if contexts and _switched_off(text, m.end(), contexts):
                 continue
             cross = set(pat.groupindex.values())
             inside = [m.group(i) for i in range(1, (pat.groups or 0) + 1) if i not in cross and m.group(i)]
