@@ -194,6 +194,8 @@ def scan_normalized(text: str) -> list[Hit]:
     """All red-flag hits in an already normalized text, negated ones included (flagged)."""
     hits = []
     text = EMPHASIS.sub("，", text)   # same length: positions stay valid
+    masked = cues._mask(text)          # same length too
+    negator = cues.regex("negator")
     for rule_id, category, name, pat, unless in compiled():
         contexts = list(unless.finditer(text)) if unless is not None else []
         for m in pat.finditer(text):
@@ -202,9 +204,11 @@ def scan_normalized(text: str) -> list[Hit]:
             if contexts and _switched_off(text, m.end(), contexts):
                 continue
             cross = set(pat.groupindex.values())
-            inside = [m.group(i) for i in range(1, (pat.groups or 0) + 1) if i not in cross and m.group(i)]
+            # a gap is read with the non-negating expressions of the whole text blanked out, so that
+            # one that straddles the gap's edge (活着[没啥]意思, 血[止]不住) does not negate the match
+            inside = [masked[m.start(i):m.end(i)] for i in range(1, (pat.groups or 0) + 1) if i not in cross and m.group(i)]
             after = [m.end(i) for i in cross if m.group(i) is not None]
-            negated = (cues.negated_before(text, m.start()) or any(cues.negated_inside(g) for g in inside)
+            negated = (cues.negated_before(text, m.start()) or any(negator.search(g) for g in inside)
                        or any(cues.negated_before(text, e) for e in after) or in_past(text, m.start()))
             hits.append(Hit(rule_id, category, name, m.group(), m.start(), negated))
     hits.sort(key=lambda h: (h.start, h.rule_id))
