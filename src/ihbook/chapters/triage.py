@@ -31,6 +31,7 @@ functions chapters call are re-exported here: ``triage``, ``demo``, ``examples_w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pandas as pd
 
@@ -219,7 +220,20 @@ def with_fallback(res: Result, m: fallback.Model | None = None, on=fallback.ON,
 
 
 def rules(complaint) -> Result:
-    """Steps 0–3a by the rules alone (red flags, gate, lexicon, cues, mapping)."""
+    """Steps 0–3a by the rules alone (red flags, gate, lexicon, cues, mapping).
+
+    A text's result is remembered (the evaluations and both cross-validations read the same
+    complaints again); treat it as read-only.
+    """
+    return _rules_of_text(complaint) if isinstance(complaint, str) else _rules(complaint)
+
+
+@lru_cache(maxsize=16384)
+def _rules_of_text(complaint: str) -> Result:
+    return _rules(complaint)
+
+
+def _rules(complaint) -> Result:
     norm, hits = "", []
     if isinstance(complaint, str) and complaint.strip():
         norm = normalize(complaint)
