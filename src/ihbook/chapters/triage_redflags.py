@@ -190,11 +190,9 @@ def _switched_off(text: str, end: int, contexts: list[re.Match]) -> bool:
     return False
 
 
-def scan_normalized(text: str) -> list[Hit]:
-    """All red-flag hits in an already normalized text, negated ones included (flagged)."""
+def _scan_once(text: str) -> list[Hit]:
     hits = []
-    text = EMPHASIS.sub("，", text)   # same length: positions stay valid
-    masked = cues._mask(text)          # same length too
+    masked = cues._mask(text)          # same length
     negator = cues.regex("negator")
     for rule_id, category, name, pat, unless in compiled():
         contexts = list(unless.finditer(text)) if unless is not None else []
@@ -211,6 +209,41 @@ def scan_normalized(text: str) -> list[Hit]:
             negated = (cues.negated_before(text, m.start()) or any(negator.search(g) for g in inside)
                        or any(cues.negated_before(text, e) for e in after) or in_past(text, m.start()))
             hits.append(Hit(rule_id, category, name, m.group(), m.start(), negated))
+    return hits
+
+
+def without_fillers(text: str) -> tuple[str, list[int]]:
+    """``text`` with spoken fillers (``FILLER``: 那个、嗯、啊、然后…) removed, and where each kept character was."""
+    filler = _time_words("FILLER")
+    if filler is None:
+        return text, list(range(len(text)))
+    out, where, pos = [], [], 0
+    for m in filler.finditer(text):
+        out.append(text[pos:m.start()])
+        where.extend(range(pos, m.start()))
+        pos = m.end()
+    out.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(out), where
+
+
+def scan_normalized(text: str) -> list[Hit]:
+    """All red-flag hits in an already normalized text, negated ones included (flagged).
+
+    The text is read twice: as it is, and without spoken fillers (“胸口那个就是特别疼”,
+    “嘴啊就是有点歪了”), so that a filler does not stretch a pattern's gap; a hit found only
+    in the second reading is reported at its position in the text.
+    """
+    text = EMPHASIS.sub("，", text)   # same length: positions stay valid
+    hits = _scan_once(text)
+    short, where = without_fillers(text)
+    if short != text and short:
+        seen = {(h.rule_id, h.start) for h in hits}
+        for h in _scan_once(short):
+            start = where[h.start] if h.start < len(where) else len(text)
+            if (h.rule_id, start) not in seen:
+                hits.append(Hit(h.rule_id, h.category, h.name, h.word, start, h.negated))
+                seen.add((h.rule_id, start))
     hits.sort(key=lambda h: (h.start, h.rule_id))
     return hits
 
