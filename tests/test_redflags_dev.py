@@ -77,6 +77,8 @@ def test_not_a_red_flag(complaint):
     "我爸前年放的支架，刚才跟人吵架，突然捂着胸口坐地上了",           # past word, then today
     "儿媳怀孕28周!!!肚子一阵一阵疼 5分钟一次 已经见红了",             # !!! is not the end of a sentence
     "人叫不行了",                                                     # voice-to-text for 叫不醒
+    "我妈她那个嘴啊就是有点歪了",                                     # spoken fillers do not stretch the gap
+    "我哥说活着没啥意思，把农药瓶子藏在床底下",                       # 没啥意思 does not negate
 ])
 def test_red_flag(complaint):
     assert redflags.present(redflags.scan(complaint)), complaint
@@ -85,3 +87,9 @@ def test_red_flag(complaint):
 def test_time_concepts_exist():
     known = redflags.concepts()
     assert {"PAST", "NOW"} <= set(known)
+
+
+def test_fillers_are_read_away():
+    short, where = redflags.without_fillers("胸口那个就是特别疼")
+    assert short == "胸口特别疼"
+    assert [ "胸口那个就是特别疼"[i] for i in where] == list(short)
