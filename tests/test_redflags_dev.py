@@ -17,7 +17,7 @@ from ihbook.chapters import triage as tr
 from ihbook.chapters import triage_redflags as redflags
 from ihbook.evidence.paths import DATA
 
-RECALL_FLOOR = {"h": 0.97, "i": 0.97, "j": 0.78}   # reached: h 1.00, i 1.00, j 0.81 (held out)
+RECALL_FLOOR = {"h": 0.97, "i": 0.97, "j": 0.78}   # reached: h 1.00, i 1.00, j 0.84 (held out; 0.72 before)
 NEAR_MISS_CEILING = 0.10                            # reached 0.03 (was 0.17 before the time scope)
 CORPUS_CEILING = 0.06                               # reached 0.04 (the chapter allows 0.08)
 

@@ -25,7 +25,9 @@ Time is scoped too, with two concept lists: ``PAST`` (去年、小时候、两�
 is history (“两年前脑梗”“小时候发烧抽过一回”), not today's emergency. An ``unless`` context
 that stands *before* the hit is cancelled by a ``NOW`` word between it and the end of the hit: “胆结石好几年了，今天
 疼得打滚” is today's pain, “老毛病了，疼得打滚” stays off. Exclamation and question marks inside
-a message (“怀孕28周!!!见红了”) are read as commas, not as the end of a sentence. Whatever else the input contains,
+a message (“怀孕28周!!!见红了”) are read as commas, not as the end of a sentence. Spoken
+fillers (``FILLER``: 那个、嗯、啊、就是…) are read away in a second pass, so that “嘴啊就是有点歪了”
+matches like “嘴有点歪了”. Whatever else the input contains,
 the answer to a red flag is always :data:`EMERGENCY`.
 """
 from __future__ import annotations
