@@ -289,7 +289,7 @@ def test_tokenizer_keeps_shared_jieba_untouched():
 
 def test_eval_set_is_big_enough_and_split():
     ev = triage_eval.load()
-    assert len(ev) >= 200 and ev.case_id.is_unique and set(ev.split) == {"dev", "test", "holdout"}
+    assert len(ev) >= 200 and ev.case_id.is_unique and set(ev.split) == {"dev", "test", "holdout", "holdout2"}
     k = ev.kind.value_counts()
     assert k["emergency"] >= 80 and k["ordinary"] + k["paraphrase"] >= 100 and k["bad_input"] >= 20
     em = ev[ev.kind == "emergency"]
@@ -429,8 +429,8 @@ def test_fallback_learns_only_from_corpus_dev_rows_and_lexicon():
     ev = triage_eval.load()
     allowed = set(fallback.corpus().case_id) | set(ev[ev.split == "dev"].case_id)
     assert set(rows[~rows.case_id.str.startswith("LEX:")].case_id) <= allowed
-    assert not set(rows.case_id) & set(ev[ev.split.isin(["test", "holdout"])].case_id)
-    assert not set(rows.text) & set(ev[ev.split.isin(["test", "holdout"])].complaint)
+    assert not set(rows.case_id) & set(ev[ev.split.isin(["test", "holdout", "holdout2"])].case_id)
+    assert not set(rows.text) & set(ev[ev.split.isin(["test", "holdout", "holdout2"])].complaint)
     assert triage.EMERGENCY_DEPT not in fallback.model().classes
     assert fallback.NONE in fallback.model().classes
 

@@ -25,8 +25,10 @@ from ihbook.evidence.paths import DATA
 
 EVAL = DATA / "triage_eval.csv"
 EXTRA = DATA / "triage_dev_extra.csv"   # more development rows (paraphrases, emergencies), same writer's brief
-HOLDOUT = DATA / "triage_holdout.csv"   # a sealed set by another writer, run once after every setting was fixed
-SPLIT_LABELS = {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）", "holdout": "留出集（封存，调参时未读过）"}
+HOLDOUT = DATA / "triage_holdout.csv"   # a sealed set by another writer (see the chapter for when it was run)
+HOLDOUT2 = DATA / "triage_holdout2.csv"  # a second sealed set, written before the red-flag rework, run once after it
+SPLIT_LABELS = {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）", "holdout": "留出集（封存，调参时未读过）",
+                "holdout2": "第二份留出集（封存，只运行一次）"}
 KINDS = ["emergency", "ordinary", "paraphrase", "bad_input"]
 ORDINARY = ["ordinary", "paraphrase"]
 TARGETS = {"recall": 0.95, "false_alarm": 0.10, "ordinary": 0.85, "paraphrase": 0.70}
@@ -45,14 +47,14 @@ def load(split: str | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _load() -> pd.DataFrame:
     frames = [pd.read_csv(EVAL, dtype=str, keep_default_na=False).assign(file=EVAL.name)]
-    for extra in (EXTRA, HOLDOUT):   # their split column says dev / holdout
+    for extra in (EXTRA, HOLDOUT, HOLDOUT2):   # their split column says dev / holdout / holdout2
         if extra.exists():
             frames.append(pd.read_csv(extra, dtype=str, keep_default_na=False).assign(file=extra.name))
     df = pd.concat(frames, ignore_index=True)
     return df.assign(expected_red_flag=df.expected_red_flag.astype(int))
 
 
-ENGINES = {"full": "规则＋统计兜底（演示程序）", "rules": "只用规则"}
+ENGINES = {"rules": "只用规则", "full": "演示程序（规则＋两个统计模型）"}
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +116,7 @@ def meets_targets(m: dict[str, float]) -> dict[str, bool]:
             "ordinary": m["ordinary"] >= TARGETS["ordinary"], "paraphrase": m["paraphrase"] >= TARGETS["paraphrase"]}
 
 
-def summary_table(splits=("dev", "test", "holdout"), engine: str = "full") -> pd.DataFrame:
+def summary_table(splits=("dev", "test", "holdout", "holdout2"), engine: str = "full") -> pd.DataFrame:
     """The four measurements with their targets, one row per split (for the chapter)."""
     rows = []
     for s in splits:
@@ -150,30 +152,32 @@ def misses_by(split: str, column: str) -> pd.DataFrame:
 
 
 def glue_metrics() -> None:
-    """Glue the test-split measurements for chapter 3's prose (the book's own measurement)."""
+    """Glue every split's measurements (demo and rules alone) and verdicts for chapter 3's prose."""
     from IPython.display import Markdown
     from myst_nb import glue
 
-    for split in ("dev", "test"):
-        m = metrics(split)
-        glue(f"ch03-{split}-recall", Markdown(f"{m['recall']:.1%}"), display=False)
-        glue(f"ch03-{split}-false-alarm", Markdown(f"{m['false_alarm']:.1%}"), display=False)
-        glue(f"ch03-{split}-ordinary", Markdown(f"{m['ordinary']:.1%}"), display=False)
-        glue(f"ch03-{split}-paraphrase", Markdown(f"{m['paraphrase']:.1%}"), display=False)
-    met = meets_targets(metrics("test"))
-    for key, ok in met.items():
-        glue(f"ch03-test-{key.replace('_', '-')}-verdict", Markdown("达到了" if ok else "没有达到"), display=False)
+    keys = ("recall", "false_alarm", "ordinary", "paraphrase")
+    for split in ("dev", "test", "holdout", "holdout2"):
+        if load(split).empty:
+            continue
+        for engine, tag in (("full", ""), ("rules", "-rules")):
+            m = metrics(split, engine)
+            for key in keys:
+                glue(f"ch03-{split}{tag}-{key.replace('_', '-')}", Markdown(f"{m[key]:.1%}"), display=False)
+        met = meets_targets(metrics(split))
+        for key, ok in met.items():
+            glue(f"ch03-{split}-{key.replace('_', '-')}-verdict", Markdown("达到了" if ok else "没有达到"), display=False)
+        glue(f"ch03-{split}-all-verdict", Markdown("都达到了" if all(met.values()) else "没有全部达到"), display=False)
+        ev = evaluate(split)
+        glue(f"ch03-{split}-n", Markdown(str(len(ev))), display=False)
+        glue(f"ch03-{split}-n-emergency", Markdown(str(int((ev.kind == "emergency").sum()))), display=False)
+        glue(f"ch03-{split}-missed", Markdown(str(int(((ev.kind == "emergency") & ~ev.flagged).sum()))), display=False)
     for key, value in TARGETS.items():
         glue(f"ch03-target-{key.replace('_', '-')}", Markdown(f"{value:.0%}"), display=False)
+    met = meets_targets(metrics("test"))
     first3 = all(met[k] for k in ("recall", "false_alarm", "ordinary"))
     glue("ch03-test-first3-verdict", Markdown("都达到了" if first3 else "没有全部达到"), display=False)
-    ev = evaluate("test")
-    missed = ev[(ev.kind == "emergency") & ~ev.flagged]
-    glue("ch03-test-missed", Markdown(str(len(missed))), display=False)
-    glue("ch03-test-n-emergency", Markdown(str(int((ev.kind == "emergency").sum()))), display=False)
-    glue("ch03-test-n", Markdown(str(len(ev))), display=False)
     dev = load("dev")
-    glue("ch03-dev-n", Markdown(str(len(dev))), display=False)
     glue("ch03-dev-extra-n", Markdown(str(int((dev.file == EXTRA.name).sum()))), display=False)
 
 
