@@ -592,3 +592,16 @@ def test_second_net_cross_writer_validation():
     assert both["急症召回率"] >= triage_eval.TARGETS["recall"]
     assert both["误报率"] <= triage_eval.TARGETS["false_alarm"]
     assert (cv.either >= cv.rules).all()
+
+
+def test_run_log_ends_with_what_the_demo_gives_now():
+    """Every sealed split's last logged run equals the current demo: change the engine, add a run."""
+    log = pd.read_csv(triage_eval.DATA / "triage_eval_runs.csv", dtype={"commit": str})
+    assert list(log.run) == sorted(log.run)
+    for split, rows in log.groupby("split"):
+        last = rows.iloc[-1]
+        assert last.engine == "rules+fallback+alarm"
+        now = triage_eval.counts(split)
+        assert {k: int(last[k]) for k in now} == now, split
+    table = triage_eval.runs()
+    assert len(table) == len(log) and table["红旗召回率"].str.contains("/").all()

@@ -4,10 +4,12 @@
 emergencies in many phrasings (colloquial, indirect, third-person, traditional characters,
 dialect, mixed Chinese–English, long, with symbols), ordinary complaints across departments,
 paraphrases, and bad inputs. It is split in two: the engine was tuned on ``dev`` only;
-``test`` was never read while tuning — the book reports what it gives.
-``data/triage_dev_extra.csv`` (same columns, every row ``dev``) adds 120 paraphrases and 40
-emergencies written independently later: :func:`load` adds them to the development split
-(column ``file`` says where a row comes from).
+``test`` was never read while tuning. ``data/triage_dev_extra.csv`` adds development rows.
+Two sealed sets by other writers, never read row by row: ``data/triage_holdout.csv`` (run
+twice: the first run exposed the red-flag rules' gap on new wordings) and
+``data/triage_holdout2.csv`` (written before the red-flag rework, run once after it). Every run
+on a sealed set is logged in ``data/triage_eval_runs.csv`` (:func:`runs`); a test keeps the last
+row of each split equal to what the demo gives now.
 
 :func:`evaluate` runs the demo on a split and returns one row per complaint with
 ``flagged`` (red-flag answer), ``predicted`` (the label) and ``correct``. The metrics are a
@@ -111,6 +113,30 @@ def metrics(split: str = "test", engine: str = "full") -> dict[str, float]:
     }
 
 
+def counts(split: str, engine: str = "full") -> dict[str, int]:
+    """The counts behind :func:`metrics`, in the columns of ``data/triage_eval_runs.csv``."""
+    ev = evaluate(split, engine)
+    em, od = ev[ev.kind == "emergency"], ev[ev.kind.isin(ORDINARY)]
+    return {"flagged": int(em.flagged.sum()), "n_emergency": len(em), "false_alarms": int(od.flagged.sum()),
+            "n_non_emergency": len(od), "ordinary_correct": int(ev[ev.kind == "ordinary"].correct.sum()),
+            "n_ordinary": int((ev.kind == "ordinary").sum()),
+            "paraphrase_correct": int(ev[ev.kind == "paraphrase"].correct.sum()),
+            "n_paraphrase": int((ev.kind == "paraphrase").sum())}
+
+
+def runs() -> pd.DataFrame:
+    """Every run on the sealed sets (``data/triage_eval_runs.csv``) with its four rates, as the chapter shows it."""
+    from ihbook.evidence import tables
+
+    r = tables.load_table("triage_eval_runs")
+    pct = lambda a, b: (r[a] / r[b]).map("{:.1%}".format) + "（" + r[a].astype(str) + "/" + r[b].astype(str) + "）"  # noqa: E731
+    engines = {"rules": "只有规则", "rules+fallback": "规则＋统计兜底", "rules+fallback+alarm": "规则＋统计兜底＋急症第二道网"}
+    return pd.DataFrame({"次": r.run, "提交": r.commit, "数据": r.split.map(SPLIT_LABELS), "程序": r.engine.map(engines),
+                         "红旗召回率": pct("flagged", "n_emergency"), "误报率": pct("false_alarms", "n_non_emergency"),
+                         "科室准确率：普通": pct("ordinary_correct", "n_ordinary"),
+                         "科室准确率：换说法": pct("paraphrase_correct", "n_paraphrase"), "说明": r.note})
+
+
 def meets_targets(m: dict[str, float]) -> dict[str, bool]:
     return {"recall": m["recall"] >= TARGETS["recall"], "false_alarm": m["false_alarm"] <= TARGETS["false_alarm"],
             "ordinary": m["ordinary"] >= TARGETS["ordinary"], "paraphrase": m["paraphrase"] >= TARGETS["paraphrase"]}
@@ -202,7 +228,8 @@ def publish_chart(split: str = "test") -> None:
     t = by_phrasing(split)
     order = t.groupby("label").share.min().sort_values().index.tolist()
     groups = ["急症（提示就医）", "普通主诉（科室）"]
-    fig, ax = charts.figure(f"分诊演示在{'测试集' if split == 'test' else '开发集'}上的表现，按说法分",
+    name = SPLIT_LABELS.get(split, split).split("（")[0]
+    fig, ax = charts.figure(f"分诊演示在{name}上的表现，按说法分",
                             "答对的比例（%）", "", size=(7.2, 0.9 + 0.42 * len(order)))
     for k, (g, color) in enumerate(zip(groups, ["#d1495b", "#1f5aa6"])):
         sub = t[t.group == g].set_index("label").reindex(order)
@@ -218,13 +245,13 @@ def publish_chart(split: str = "test") -> None:
     ax.grid(axis="y", visible=False)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     png = base64.b64encode(charts.to_png(fig)).decode()
-    data = t[["label", "group", "n", "correct", "share"]].assign(split=split, source="data/triage_eval.csv（本书测量）")
+    data = t[["label", "group", "n", "correct", "share"]].assign(split=split, source=f"data/{load(split).file.iloc[0]}（本书测量）")
     CHART_DATA.mkdir(parents=True, exist_ok=True)
     data.round(1).to_csv(CHART_DATA / f"ch03-triage-{split}.csv", index=False, lineterminator="\n")
     alt = "；".join(f"{r.label}·{r.group}：{int(r.correct)}/{int(r.n)}" for r in t.itertuples())
     caption = ("每一行是一种说法（方言、繁体字、第三人称……）：红条是急症中得到“请立即线下就医或拨打 120”的比例，"
-               "蓝条是普通主诉分对科室的比例；条末是答对数/总数。测试集在调整程序时从未使用。")
-    src = "来源：本书的分诊评测集 data/triage_eval.csv（独立编写，本书测量）"
+               f"蓝条是普通主诉分对科室的比例；条末是答对数/总数。数据：{SPLIT_LABELS.get(split, split)}。")
+    src = f"来源：本书的分诊评测集 data/{load(split).file.iloc[0]}（独立编写，本书测量）"
     body = (f'<figure class="ihbook-chart" id="fig-ch03-triage-{split}"><img src="data:image/png;base64,{png}" '
             f'alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto">'
             f"<figcaption>{html.escape(caption)}"
