@@ -21,7 +21,7 @@ is fixed:
 
 Settings were chosen by **cross-writer validation** (:func:`cross_writer`): train without one
 writer's file, answer that writer's complaints with rules + fallback. Neither the rules nor the
-model has seen the held-out writer. What was compared (department accuracy over the five
+model has seen the held-out writer. What was compared (at selection time, before the red-flag rework; department accuracy over the five
 writers; rules alone 55.5 %): consulting only on 未识别 (+0.5 pt), also on low-confidence answers
 (about +11 pts), also overruling confident answers at a high share (about +3 more); tempering the
 shares by sqrt(#n-grams), which made the thresholds mean something (+1 pt); n-grams 1–2 vs 1–3 and
