@@ -7,7 +7,7 @@ glossary page, the bibliography, the data package descriptor and the list of tab
 in the module that owns the logic; this command runs them in dependency order, so no one has
 to remember which to re-run after editing the ledger or a source:
 
-    normalize → conflicts → companies → glossary → bibliography → datapackage
+    normalize → conflicts → companies → glossary → bibliography → triage → datapackage
 
 ``--check`` writes nothing and exits 1 naming every stale file (``python -m ihbook.validate``
 and the tests run it). Steps may be named to run only those.
@@ -101,13 +101,25 @@ def _bibliography_write() -> None:
     bibliography.write()
 
 
+def _triage_expected() -> dict[Path, str]:
+    from ihbook.chapters import triage_alarm, triage_fallback
+
+    return {triage_fallback.CROSS_WRITER: _csv(triage_fallback.cross_writer()),
+            triage_alarm.CROSS_WRITER: _csv(triage_alarm.cross_writer())}
+
+
+def _triage_write() -> None:
+    for path, text in _triage_expected().items():
+        path.write_text(text, encoding="utf-8")
+
+
 DATAPACKAGE = DATA / "datapackage.json"
 README = DATA / "README.md"
 TABLES_START = "<!-- tables:start (python -m ihbook.generate datapackage writes this list) -->"
 TABLES_END = "<!-- tables:end -->"
 # Tables written by a step of this command (the rest are written by hand or by a reader).
 GENERATED_BY = {"removed": "normalize", "conflicts": "conflicts", "undated_pairs": "conflicts",
-                "companies": "companies"}
+                "companies": "companies", "triage_cross_writer": "triage", "triage_alarm_cross_writer": "triage"}
 
 
 def tables_markdown() -> str:
@@ -154,6 +166,8 @@ STEPS: list[Step] = [
     Step("companies", "data/companies.csv（来自账本与冲突清单）", _companies_expected, _companies_write),
     Step("glossary", "book/glossary.md（来自 data/glossary.csv）", _glossary_expected, _glossary_write),
     Step("bibliography", "book/references.bib（来自 data/sources.csv）", _bibliography_expected, _bibliography_write),
+    Step("triage", "data/triage_cross_writer.csv 与 data/triage_alarm_cross_writer.csv（分诊演示两个统计模型换一位写作者的交叉验证）",
+         _triage_expected, _triage_write),
     Step("datapackage", "data/datapackage.json 与 data/README.md 的表格清单（来自 data/schemas/*.json）",
          _datapackage_expected, _datapackage_write),
 ]

@@ -66,6 +66,7 @@ class Routing:
 # --- training data ------------------------------------------------------------------------------
 
 TRAIN = DATA / "triage_train.csv"
+CROSS_WRITER = DATA / "triage_cross_writer.csv"   # cross_writer()'s result, written by python -m ihbook.generate triage
 
 
 @lru_cache(maxsize=1)
@@ -205,8 +206,15 @@ def cross_writer(on=ON, min_evidence: int = MIN_EVIDENCE, folds: int = 2, **sett
     return out.assign(correct_rules=right("rules"), correct=right("combined"))
 
 
+def cross_writer_results() -> pd.DataFrame:
+    """:func:`cross_writer` as ``python -m ihbook.generate triage`` stored it (a test keeps it current)."""
+    from ihbook.evidence import tables
+
+    return tables.load_table("triage_cross_writer").astype({"correct_rules": bool, "correct": bool})
+
+
 def cross_writer_summary(cv: pd.DataFrame | None = None) -> pd.DataFrame:
     """Accuracy per held-out writer: rules alone, rules + fallback (the non-complaints: answered 未识别)."""
-    cv = cross_writer() if cv is None else cv
+    cv = cross_writer_results() if cv is None else cv
     t = cv.groupby("writer").agg(条数=("correct", "size"), 仅规则=("correct_rules", "mean"), 规则加兜底=("correct", "mean"))
     return t.rename(index=lambda w: "无主诉的消息" if w == "none" else f"写作者 {w.upper()}")
