@@ -605,3 +605,9 @@ def test_run_log_ends_with_what_the_demo_gives_now():
         assert {k: int(last[k]) for k in now} == now, split
     table = triage_eval.runs()
     assert len(table) == len(log) and table["红旗召回率"].str.contains("/").all()
+
+
+@pytest.mark.parametrize("complaint", ["没有怀孕", "我没有怀孕", "没怀孕"])
+def test_a_negated_pregnancy_alone_is_not_an_obstetric_complaint(complaint):
+    res = triage.triage(complaint)
+    assert res.label != "产科" and res.safety_net == triage.SAFETY_NET

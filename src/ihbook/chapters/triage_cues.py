@@ -76,7 +76,9 @@ def organ_votes(text: str) -> dict[str, int]:
     votes: dict[str, int] = {}
     for key in _table():
         if key.startswith("organ:"):
-            n = sum(1 for m in regex(key).finditer(text) if not negated_before(text, m.start()))
+            # a clue may sit inside a two-character word (怀孕): its negator stands before the word
+            n = sum(1 for m in regex(key).finditer(text)
+                    if not any(negated_before(text, m.start() - k) for k in (0, 1) if m.start() - k >= 0))
             if n:
                 votes[key.split(":", 1)[1]] = n
     return votes
