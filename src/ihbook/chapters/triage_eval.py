@@ -7,7 +7,7 @@ paraphrases, and bad inputs. It is split in two: the engine was tuned on ``dev``
 ``test`` was never read while tuning. ``data/triage_dev_extra.csv`` adds development rows.
 Two sealed sets by other writers, never read row by row: ``data/triage_holdout.csv`` (run
 twice: the first run exposed the red-flag rules' gap on new wordings) and
-``data/triage_holdout2.csv`` (written before the red-flag rework, run once after it). Every run
+``data/triage_holdout2.csv`` (written before the red-flag rework, first run after it). Every run
 on a sealed set is logged in ``data/triage_eval_runs.csv`` (:func:`runs`); a test keeps the last
 row of each split equal to what the demo gives now.
 
@@ -28,9 +28,9 @@ from ihbook.evidence.paths import DATA
 EVAL = DATA / "triage_eval.csv"
 EXTRA = DATA / "triage_dev_extra.csv"   # more development rows (paraphrases, emergencies), same writer's brief
 HOLDOUT = DATA / "triage_holdout.csv"   # a sealed set by another writer (see the chapter for when it was run)
-HOLDOUT2 = DATA / "triage_holdout2.csv"  # a second sealed set, written before the red-flag rework, run once after it
+HOLDOUT2 = DATA / "triage_holdout2.csv"  # a second sealed set, written before the red-flag rework, first run after it
 SPLIT_LABELS = {"dev": "开发集（调参用）", "test": "测试集（调参时未读过）", "holdout": "留出集（封存，调参时未读过）",
-                "holdout2": "第二份留出集（封存，只运行一次）"}
+                "holdout2": "第二份留出集（封存，修改结束后运行）"}
 KINDS = ["emergency", "ordinary", "paraphrase", "bad_input"]
 ORDINARY = ["ordinary", "paraphrase"]
 TARGETS = {"recall": 0.95, "false_alarm": 0.10, "ordinary": 0.85, "paraphrase": 0.70}
