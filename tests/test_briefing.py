@@ -83,13 +83,17 @@ def test_render_escapes_markup():
     assert "<script>" in briefing.render_text([item])  # plain text is not HTML
 
 
-def _write(tmp_path, rows):
-    path = tmp_path / "briefing.csv"
+def _write_csv(path, columns, rows):
+    """A table in ``path`` with its header row: the bad-row tests feed it to the checks."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(briefing.COLUMNS)
+        w.writerow(columns)
         w.writerows(rows)
     return path
+
+
+def _write(tmp_path, rows):
+    return _write_csv(tmp_path / "briefing.csv", briefing.COLUMNS, rows)
 
 
 def test_bad_briefing_rows_are_reported_in_chinese(tmp_path):
@@ -239,12 +243,7 @@ def test_messages_html_is_escaped_and_linked():
 
 
 def _write_messages(tmp_path, rows):
-    path = tmp_path / "briefing_messages.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(brief.COLUMNS)
-        w.writerows(rows)
-    return path
+    return _write_csv(tmp_path / "briefing_messages.csv", brief.COLUMNS, rows)
 
 
 def test_bad_messages_are_reported_in_chinese(tmp_path):

@@ -543,7 +543,7 @@ def test_second_net_never_clears_a_red_flag(complaint):
 
 
 def test_second_net_catches_emergencies_the_rules_miss_and_says_so():
-    rf = pd.read_csv(alarm.tables.DATA / "triage_redflag_dev.csv", dtype=str, keep_default_na=False)
+    rf = alarm.tables.load_table("triage_redflag_dev")
     caught = []
     for c in rf[rf.kind == "emergency"].complaint:
         if not triage.rules(c).red_flag and triage.triage(c).red_flag:

@@ -145,13 +145,15 @@ def _scores(matches: list[Match]) -> tuple[dict[str, int], dict[str, int]]:
     return scores, first
 
 
-def _red_flag_result(complaint: str, norm: str, hits) -> Result:
-    present = redflags.present(hits)
+def _red_flag_result(complaint: str, norm: str, hits, alarm: second_net.Alarm | None = None) -> Result:
+    """The one red-flag answer, raised by the rules' ``hits`` or (when ``alarm`` is given) by the second net."""
     matches = [Match(h.name, h.word, "red_flag", EMERGENCY_DEPT, 9, h.start, False, f"红旗规则 {h.rule_id}")
-               for h in present]
+               for h in redflags.present(hits)]
+    if alarm:
+        matches.append(Match("像急症的说法", "", "red_flag", EMERGENCY_DEPT, 9, 0, False, "统计模型"))
     shown = complaint if len(complaint) <= MAX_CHARS else excerpt(complaint, MAX_CHARS)
     return Result(shown, "red_flag", EMERGENCY, EMERGENCY_DEPT, [], matches, ["急症"],
-                  {EMERGENCY_DEPT: 9 * len(present)}, red_flags=hits, normalized=norm)
+                  {EMERGENCY_DEPT: 9 * len(matches)}, red_flags=hits, normalized=norm, alarm=alarm)
 
 
 def triage(complaint) -> Result:
@@ -189,12 +191,7 @@ def with_alarm(res: Result, complaint, m=None, alarm=second_net.ALARM, min_evide
     if need is None or not has_chinese(res.normalized):
         return res
     a = second_net.check(unnegated(res), m, alarm=need, min_evidence=min_evidence)
-    if not a.raised:
-        return res
-    shown = complaint if len(complaint) <= MAX_CHARS else excerpt(complaint, MAX_CHARS)
-    hit = Match("像急症的说法", "", "red_flag", EMERGENCY_DEPT, 9, 0, False, "统计模型")
-    return Result(shown, "red_flag", EMERGENCY, EMERGENCY_DEPT, [], [hit], ["急症"], {EMERGENCY_DEPT: 9},
-                  red_flags=res.red_flags, normalized=res.normalized, alarm=a)
+    return _red_flag_result(complaint, res.normalized, res.red_flags, a) if a.raised else res
 
 
 def with_fallback(res: Result, m: fallback.Model | None = None, on=fallback.ON,

@@ -99,18 +99,13 @@ def evaluate(split: str = "test", engine: str = "full") -> pd.DataFrame:
 
 def metrics(split: str = "test", engine: str = "full") -> dict[str, float]:
     """Red-flag recall, false-alarm rate, department accuracy (ordinary / paraphrase), bad inputs."""
-    ev = evaluate(split, engine)
-    emergencies = ev[ev.kind == "emergency"]
-    ordinary = ev[ev.kind.isin(ORDINARY)]
-    return {
-        "recall": emergencies.flagged.mean(),
-        "false_alarm": ordinary.flagged.mean(),
-        "ordinary": ev[ev.kind == "ordinary"].correct.mean(),
-        "paraphrase": ev[ev.kind == "paraphrase"].correct.mean(),
-        "bad_input": ev[ev.kind == "bad_input"].correct.mean(),
-        "n_emergency": len(emergencies), "n_ordinary": int((ev.kind == "ordinary").sum()),
-        "n_paraphrase": int((ev.kind == "paraphrase").sum()), "n_bad": int((ev.kind == "bad_input").sum()),
-    }
+    c = counts(split, engine)
+    rate = lambda part, whole: c[part] / c[whole] if c[whole] else float("nan")  # noqa: E731
+    bad = evaluate(split, engine).query("kind == 'bad_input'")
+    return {"recall": rate("flagged", "n_emergency"), "false_alarm": rate("false_alarms", "n_non_emergency"),
+            "ordinary": rate("ordinary_correct", "n_ordinary"), "paraphrase": rate("paraphrase_correct", "n_paraphrase"),
+            "bad_input": bad.correct.mean(), "n_emergency": c["n_emergency"], "n_ordinary": c["n_ordinary"],
+            "n_paraphrase": c["n_paraphrase"], "n_bad": len(bad)}
 
 
 def counts(split: str, engine: str = "full") -> dict[str, int]:
